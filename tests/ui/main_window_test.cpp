@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/charts/usage_trend_chart.h"
+#include "ui/main_window.h"
+#include "ui/widgets/empty_state.h"
+#include "ui/widgets/placeholder_view.h"
+
+#include <catch2/catch.hpp>
+
+#include <QAbstractItemView>
+#include <QDockWidget>
+#include <QGuiApplication>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <qcustomplot.h>
+
+using namespace spillway::ui;
+
+TEST_CASE("Tests run on the offscreen platform", "[ui]")
+{
+    CHECK(QGuiApplication::platformName() == QStringLiteral("offscreen"));
+}
+
+TEST_CASE("Main window has the cluster tree, the chart tabs and the alerts panel", "[ui][mainwindow]")
+{
+    MainWindow w;
+    w.show();
+
+    QStringList tabs;
+    for (int i = 0; i < w.tabs()->count(); ++i)
+        tabs << w.tabs()->tabText(i).remove(QLatin1Char('&'));
+    CHECK(tabs == QStringList{QStringLiteral("Disks"), QStringLiteral("Skew"), QStringLiteral("Trends"),
+                              QStringLiteral("Disk board"), QStringLiteral("Consumers")});
+
+    const auto docks = w.findChildren<QDockWidget *>();
+    QStringList dockTitles;
+    for (auto *d : docks)
+        dockTitles << d->windowTitle();
+    CHECK(dockTitles.contains(QStringLiteral("Cluster")));
+    CHECK(dockTitles.contains(QStringLiteral("Alerts")));
+}
+
+TEST_CASE("With no brokers the console shows honest empty states, not data", "[ui][mainwindow]")
+{
+    MainWindow w;
+    REQUIRE(w.clusterTree()->showingEmptyState());
+    CHECK(w.clusterTree()->emptyState()->title() == QStringLiteral("No brokers yet"));
+    CHECK(w.clusterTree()->view()->model()->rowCount() == 0);
+    REQUIRE(w.alertsPanel()->showingEmptyState());
+    CHECK(w.alertsPanel()->emptyState()->title() == QStringLiteral("No alerts"));
+    CHECK(w.trendChart()->plot()->graphCount() == 0);
+    CHECK(w.trendChart()->emptyText().startsWith(QStringLiteral("No samples yet")));
+}
+
+TEST_CASE("PlaceholderView swaps between the view and the empty state as rows come and go", "[ui][widgets]")
+{
+    QStandardItemModel model;
+    auto *view = new QTableView;
+    view->setModel(&model);
+    PlaceholderView pv(view, new EmptyState(QStringLiteral("Empty"), QStringLiteral("nothing")));
+    CHECK(pv.showingEmptyState());
+    model.appendRow(new QStandardItem(QStringLiteral("broker 1")));
+    CHECK_FALSE(pv.showingEmptyState());
+    model.removeRow(0);
+    CHECK(pv.showingEmptyState());
+}
