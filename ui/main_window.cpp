@@ -24,9 +24,9 @@ static void initUiResources() { Q_INIT_RESOURCE(spillway); }
 namespace spillway::ui {
 namespace {
 
-const QString kNoBrokersText = QObject::tr(
-    "Spillway shows the brokers it owns here: their log dirs with usage, state and alerts, and the "
-    "partitions on each disk. Add a local broker or start the lab cluster to begin.");
+const QString kNoBrokersText =
+    QObject::tr("Spillway shows the brokers it owns here: their log dirs with usage, state and alerts, and the "
+                "partitions on each disk. Add a local broker or start the lab cluster to begin.");
 
 } // namespace
 
@@ -109,9 +109,9 @@ void MainWindow::buildAlertsPanel()
     table->setObjectName(QStringLiteral("alertsView"));
     table->horizontalHeader()->setStretchLastSection(true);
     table->verticalHeader()->hide();
-    auto *empty = new EmptyState(tr("No alerts"),
-                                 tr("Disk usage, time to full, failed or missing log dirs, corrupt indexes, "
-                                    "replication factor 1 and growing consumer lag are reported here."));
+    auto *empty =
+        new EmptyState(tr("No alerts"), tr("Disk usage, time to full, failed or missing log dirs, corrupt indexes, "
+                                           "replication factor 1 and growing consumer lag are reported here."));
     m_alerts = new PlaceholderView(table, empty);
 
     auto *dock = new QDockWidget(tr("Alerts"), this);
@@ -142,14 +142,13 @@ void MainWindow::buildMenus()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(
-        this, tr("About Spillway"),
-        tr("<h3>Spillway %1</h3>"
-           "<p>An operations console for Apache Kafka storage: disks, log dirs, alerts and the "
-           "operations that fix them.</p>"
-           "<p>Copyright the Spillway developers. Licensed under the GNU General Public License, "
-           "version 3 or later. Uses QCustomPlot (GPL-3).</p>")
-            .arg(QStringLiteral(SPILLWAY_VERSION_STRING)));
+    QMessageBox::about(this, tr("About Spillway"),
+                       tr("<h3>Spillway %1</h3>"
+                          "<p>An operations console for Apache Kafka storage: disks, log dirs, alerts and the "
+                          "operations that fix them.</p>"
+                          "<p>Copyright the Spillway developers. Licensed under the GNU General Public License, "
+                          "version 3 or later. Uses QCustomPlot (GPL-3).</p>")
+                           .arg(QStringLiteral(SPILLWAY_VERSION_STRING)));
 }
 
 } // namespace spillway::ui

@@ -23,13 +23,12 @@ void printHelp(std::FILE *out)
     for (const auto &c : cliCommands())
         std::fprintf(out, "  %-14.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                      static_cast<int>(c.summary.size()), c.summary.data());
-    std::fprintf(out,
-                 "\n"
-                 "Options:\n"
-                 "  -h, --help     show this help (or a command's: spillway-cli <command> --help)\n"
-                 "  -V, --version  show the version\n"
-                 "\n"
-                 "Exit status: 0 all good, 1 problems found, 2 usage or I/O error.\n");
+    std::fprintf(out, "\n"
+                      "Options:\n"
+                      "  -h, --help     show this help (or a command's: spillway-cli <command> --help)\n"
+                      "  -V, --version  show the version\n"
+                      "\n"
+                      "Exit status: 0 all good, 1 problems found, 2 usage or I/O error.\n");
 }
 
 } // namespace

@@ -18,8 +18,7 @@ Result<std::string> readFile(const std::filesystem::path &path);
 /// Replaces `path` with `data` the way Kafka replaces checkpoint files:
 /// write `<path><tempSuffix>`, fsync it, rename over `path`, fsync the
 /// directory. A crash at any point leaves either the old or the new file.
-Status writeFileAtomic(const std::filesystem::path &path, std::string_view data,
-                       std::string_view tempSuffix = ".tmp");
+Status writeFileAtomic(const std::filesystem::path &path, std::string_view data, std::string_view tempSuffix = ".tmp");
 
 /// fsync() a directory so that a rename or create inside it is durable.
 Status fsyncDirectory(const std::filesystem::path &dir);
