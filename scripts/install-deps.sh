@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
     # build
-    build-essential cmake ninja-build pkg-config git file dpkg-dev
+    build-essential cmake ninja-build pkg-config git file dpkg-dev desktop-file-utils
     # Qt 6 and QCustomPlot (Qt6 build)
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
     libqcustomplot-dev libqcustomplot2.1-qt6

@@ -74,30 +74,36 @@ void MainWindow::buildCentre()
     m_tabs->setObjectName(QStringLiteral("centreTabs"));
     m_tabs->setDocumentMode(true);
 
-    m_tabs->addTab(new EmptyState(tr("No disks to show"),
-                                  tr("Each log dir's filesystem appears here as a bar: Kafka data by topic, other "
-                                     "data, free space, the 80% and 90% thresholds and the time until it is full.")),
-                   tr("&Disks"));
-    m_tabs->addTab(new EmptyState(tr("No partitions yet"),
-                                  tr("Partition count and bytes per broker and disk appear here as a heatmap, with "
-                                     "the skew index and the disks out of balance.")),
-                   tr("S&kew"));
+    // objectName "<short name>Tab" is what selectTab() and --tab look for.
+    const auto addTab = [this](QWidget *page, const char *shortName, const QString &label) {
+        page->setObjectName(QLatin1String(shortName) + QStringLiteral("Tab"));
+        m_tabs->addTab(page, label);
+    };
+
+    addTab(new EmptyState(tr("No disks to show"),
+                          tr("Each log dir's filesystem appears here as a bar: Kafka data by topic, other data, "
+                             "free space, the 80% and 90% thresholds and the time until it is full.")),
+           "disks", tr("&Disks"));
+    addTab(new EmptyState(tr("No partitions yet"),
+                          tr("Partition count and bytes per broker and disk appear here as a heatmap, with the skew "
+                             "index and the disks out of balance.")),
+           "skew", tr("S&kew"));
 
     auto *trends = new QWidget;
     auto *trendsLayout = new QVBoxLayout(trends);
     m_trendChart = new UsageTrendChart;
     m_trendChart->setEmptyText(tr("No samples yet: usage history starts when a broker is added"));
     trendsLayout->addWidget(m_trendChart);
-    m_tabs->addTab(trends, tr("&Trends"));
+    addTab(trends, "trends", tr("&Trends"));
 
-    m_tabs->addTab(new EmptyState(tr("No disks to arrange"),
-                                  tr("One lane per disk of a broker, one tile per partition sized by its bytes. "
-                                     "Drag a tile onto another lane to plan a move.")),
-                   tr("Disk &board"));
-    m_tabs->addTab(new EmptyState(tr("No consumer groups"),
-                                  tr("Consumer groups appear here with their lag, its trend, and the disks their "
-                                     "topics grow on.")),
-                   tr("&Consumers"));
+    addTab(new EmptyState(tr("No disks to arrange"),
+                          tr("One lane per disk of a broker, one tile per partition sized by its bytes. Drag a tile "
+                             "onto another lane to plan a move.")),
+           "board", tr("Disk &board"));
+    addTab(new EmptyState(tr("No consumer groups"),
+                          tr("Consumer groups appear here with their lag, its trend, and the disks their topics "
+                             "grow on.")),
+           "consumers", tr("&Consumers"));
     setCentralWidget(m_tabs);
 }
 
@@ -138,6 +144,18 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Spillway"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::selectTab(const QString &name)
+{
+    const QString wanted = name.trimmed().toLower();
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->objectName() == wanted + QStringLiteral("Tab")) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::showAbout()

@@ -25,6 +25,10 @@ public:
     [[nodiscard]] PlaceholderView *alertsPanel() const { return m_alerts; }
     [[nodiscard]] UsageTrendChart *trendChart() const { return m_trendChart; }
 
+    /// Selects a centre tab by its short name (disks, skew, trends, board,
+    /// consumers); false when there is no such tab.
+    bool selectTab(const QString &name);
+
 private:
     void buildClusterTree();
     void buildCentre();

@@ -64,3 +64,13 @@ TEST_CASE("PlaceholderView swaps between the view and the empty state as rows co
     model.removeRow(0);
     CHECK(pv.showingEmptyState());
 }
+
+TEST_CASE("selectTab opens a tab by its short name", "[ui][mainwindow]")
+{
+    MainWindow w;
+    REQUIRE(w.selectTab(QStringLiteral("trends")));
+    CHECK(w.tabs()->tabText(w.tabs()->currentIndex()).remove(QLatin1Char('&')) == QStringLiteral("Trends"));
+    REQUIRE(w.selectTab(QStringLiteral("Board")));
+    CHECK(w.tabs()->tabText(w.tabs()->currentIndex()).remove(QLatin1Char('&')) == QStringLiteral("Disk board"));
+    CHECK_FALSE(w.selectTab(QStringLiteral("nope")));
+}

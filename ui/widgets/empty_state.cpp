@@ -22,10 +22,19 @@ EmptyState::EmptyState(const QString &title, const QString &text, QWidget *paren
     m_text->setForegroundRole(QPalette::PlaceholderText);
     m_text->setObjectName(QStringLiteral("emptyStateText"));
 
+    // Long lines are hard to read: keep the explanation to a column.
+    m_text->setMaximumWidth(560);
+
+    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    auto *textRow = new QHBoxLayout;
+    textRow->addStretch(1);
+    textRow->addWidget(m_text, 100);
+    textRow->addStretch(1);
+
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(m_title);
-    layout->addWidget(m_text);
+    layout->addLayout(textRow);
     layout->addStretch(2);
 }
 
