@@ -28,7 +28,7 @@ inline constexpr std::int32_t kMinLegacyMessageSize = 14; ///< smallest legal me
 /// `bytes` views the whole batch (from its offset field to its last byte) in
 /// the caller's buffer and is only valid during the callback.
 struct BatchInfo {
-    FilePosition position{0};   ///< where the batch starts in the segment file
+    FilePosition position{0};     ///< where the batch starts in the segment file
     std::int64_t sizeInBytes = 0; ///< total bytes = kLogOverhead + declared size
     std::int8_t magic = 2;
     /// v2: baseOffset. v0/v1 uncompressed: the message offset. v0/v1
@@ -43,8 +43,8 @@ struct BatchInfo {
     LeaderEpoch leaderEpoch{-1}; ///< v2 only, else -1
     Compression compression = Compression::None;
     TimestampType timestampType = TimestampType::CreateTime;
-    bool transactional = false;  ///< v2 attribute bit 4
-    bool control = false;        ///< v2 attribute bit 5 (transaction markers ...)
+    bool transactional = false; ///< v2 attribute bit 4
+    bool control = false;       ///< v2 attribute bit 5 (transaction markers ...)
     std::int64_t producerId = -1;
     std::int16_t producerEpoch = -1;
     std::int32_t baseSequence = -1;

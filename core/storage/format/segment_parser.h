@@ -67,10 +67,14 @@ struct ParseOutcome {
     /// Bytes from 0 to the end of the last valid batch. In Recovery mode the
     /// segment is "valid up to byte validBytes".
     std::int64_t validBytes = 0;
-    std::int64_t dataSize = 0;     ///< size of the data that was walked
-    std::int64_t batchCount = 0;   ///< batches handed to the consumer (accepted or skipped)
-    std::optional<Offset> lastOffset; ///< last offset of the last valid batch
+    std::int64_t dataSize = 0;           ///< size of the data that was walked
+    std::int64_t batchCount = 0;         ///< batches handed to the consumer (accepted or skipped)
+    std::optional<Offset> lastOffset;    ///< last offset of the last valid batch
     std::optional<ParseProblem> problem; ///< set when tail is Corrupt (and for Torn/ZeroFilled in Strict mode)
+    /// Why the walk ended where it did when it was not Clean/Stopped, in
+    /// both modes (e.g. "torn batch at byte 900 (offset 12): declares 16396
+    /// bytes but only 100 remain"), for "valid up to byte N" messages.
+    std::string tailDetail;
 
     /// In Strict mode: Clean or Stopped. In Recovery mode: anything but Corrupt.
     [[nodiscard]] bool ok() const noexcept;
