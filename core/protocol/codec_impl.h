@@ -69,8 +69,10 @@ void Decoder::read(T &value, bool nullable)
         value = m_in.f64();
     } else if constexpr (std::is_same_v<T, Uuid>) {
         const auto raw = m_in.raw(16);
+        std::array<std::uint8_t, 16> bytes{};
         for (std::size_t i = 0; i < raw.size(); ++i)
-            value.bytes[i] = std::to_integer<std::uint8_t>(raw[i]);
+            bytes[i] = std::to_integer<std::uint8_t>(raw[i]);
+        value = Uuid(bytes);
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
         const std::int32_t n = m_flexible ? readLength() : m_in.i16();
         if (n < 0) {
@@ -191,7 +193,7 @@ void Encoder::write(const T &value, bool nullable)
     } else if constexpr (std::is_same_v<T, double>) {
         m_out.f64(value);
     } else if constexpr (std::is_same_v<T, Uuid>) {
-        for (std::uint8_t b : value.bytes)
+        for (std::uint8_t b : value.bytes())
             m_out.i8(static_cast<std::int8_t>(b));
     } else if constexpr (std::is_same_v<T, std::string>) {
         if (m_flexible)

@@ -26,35 +26,7 @@ void storeBigEndian(std::vector<std::byte> &buf, T value)
         buf.push_back(static_cast<std::byte>((v >> (8 * i)) & 0xFFu));
 }
 
-constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 } // namespace
-
-bool Uuid::isZero() const noexcept
-{
-    for (auto b : bytes)
-        if (b != 0)
-            return false;
-    return true;
-}
-
-std::string Uuid::toBase64() const
-{
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (std::uint8_t b : bytes) {
-        acc = (acc << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += kBase64Url[(acc >> bits) & 0x3Fu];
-        }
-    }
-    if (bits > 0)
-        out += kBase64Url[(acc << (6 - bits)) & 0x3Fu];
-    return out;
-}
 
 void WireReader::fail(std::string reason)
 {

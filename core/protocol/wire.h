@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/kafka_uuid.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,14 +13,8 @@
 
 namespace spillway::core {
 
-/// A Kafka Uuid (16 raw bytes on the wire).
-struct Uuid {
-    std::array<std::uint8_t, 16> bytes{};
-    bool operator==(const Uuid &) const = default;
-    [[nodiscard]] bool isZero() const noexcept;
-    /// Kafka's text form: URL-safe base64 without padding (22 characters).
-    [[nodiscard]] std::string toBase64() const;
-};
+/// A Kafka Uuid: 16 raw bytes on the wire.
+using Uuid = KafkaUuid;
 
 /// Bounds-checked big-endian reader over a request or response buffer, with
 /// Kafka's varints. A failed read sets a sticky error (with the byte
