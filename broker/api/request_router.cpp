@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "broker/api/request_router.h"
+
+namespace spillway::broker {
+
+using core::ApiKey;
+using core::ApiVersionsRequest;
+using core::ApiVersionsResponse;
+
+namespace {
+constexpr std::int16_t kApiVersionsMax = 3;
+} // namespace
+
+RequestRouter::RequestRouter(std::vector<ApiEntry> table)
+{
+    for (auto &e : table)
+        m_table.emplace(static_cast<std::int16_t>(e.key), std::move(e));
+}
+
+const ApiEntry *RequestRouter::find(std::int16_t apiKey) const
+{
+    const auto it = m_table.find(apiKey);
+    return it == m_table.end() ? nullptr : &it->second;
+}
+
+ApiVersionsResponse RequestRouter::apiVersions() const
+{
+    ApiVersionsResponse r;
+    r.ApiKeys.push_back({static_cast<std::int16_t>(ApiKey::ApiVersions), 0, kApiVersionsMax});
+    for (const auto &[key, e] : m_table)
+        r.ApiKeys.push_back({key, e.minVersion, e.maxVersion});
+    std::sort(r.ApiKeys.begin(), r.ApiKeys.end(), [](const auto &a, const auto &b) { return a.ApiKey < b.ApiKey; });
+    return r;
+}
+
+HandlerOutcome RequestRouter::handleApiVersions(const core::RequestHeader &header,
+                                                std::span<const std::byte> body) const
+{
+    ApiVersionsResponse response = apiVersions();
+    std::int16_t version = header.apiVersion;
+    if (version > kApiVersionsMax || version < 0) {
+        // KIP-511: answer in v0 with the range we support so the client retries.
+        response.ErrorCode = static_cast<std::int16_t>(core::KafkaError::UnsupportedVersion);
+        response.ApiKeys = {{static_cast<std::int16_t>(ApiKey::ApiVersions), 0, kApiVersionsMax}};
+        version = 0;
+    } else if (auto request = core::decodeMessage<ApiVersionsRequest>(body, version); !request.ok()) {
+        response = ApiVersionsResponse{};
+        response.ErrorCode = static_cast<std::int16_t>(core::KafkaError::InvalidRequest);
+    }
+    auto encoded = core::encodeMessage(response, version);
+    if (!encoded.ok())
+        return HandlerOutcome::close("cannot encode ApiVersions response: " + encoded.error().message);
+    return HandlerOutcome::respond(core::frameResponse(header.correlationId, false, *encoded));
+}
+
+HandlerOutcome RequestRouter::handle(std::span<const std::byte> frame, const ClientInfo &client) const
+{
+    const auto keyVersion = core::peekApiKeyAndVersion(frame);
+    if (!keyVersion)
+        return HandlerOutcome::close("request shorter than a header");
+    const auto [apiKey, apiVersion] = *keyVersion;
+
+    if (apiKey == static_cast<std::int16_t>(ApiKey::ApiVersions)) {
+        // Versions above ours are flexible (header v2) in any Kafka client; a
+        // client that still sends header v1 gets its answer too.
+        auto header = core::parseRequestHeader(frame, apiVersion >= 3 ? 3 : -1);
+        if (!header.ok() && apiVersion > kApiVersionsMax)
+            header = core::parseRequestHeader(frame, -1);
+        if (!header.ok())
+            return HandlerOutcome::close(header.error().message);
+        return handleApiVersions(*header, frame.subspan(header->bodyOffset));
+    }
+
+    const ApiEntry *entry = find(apiKey);
+    if (entry == nullptr)
+        return HandlerOutcome::close("unsupported API key " + std::to_string(apiKey));
+    if (apiVersion < entry->minVersion || apiVersion > entry->maxVersion)
+        return HandlerOutcome::close("unsupported version " + std::to_string(apiVersion) + " of " +
+                                     std::string(core::toString(entry->key)) + " (this broker serves " +
+                                     std::to_string(entry->minVersion) + "-" + std::to_string(entry->maxVersion) + ")");
+    auto header = core::parseRequestHeader(frame, entry->firstFlexibleVersion);
+    if (!header.ok())
+        return HandlerOutcome::close(header.error().message);
+    RequestContext ctx{*header, client};
+    auto result = entry->handler(ctx, frame.subspan(header->bodyOffset));
+    if (!result.ok())
+        return HandlerOutcome::close("malformed " + std::string(core::toString(entry->key)) +
+                                     " request: " + result.error().message);
+    if (!*result)
+        return HandlerOutcome::noResponse();
+    const bool flexibleHeader = core::responseHeaderIsFlexible(entry->key, entry->firstFlexibleVersion, apiVersion);
+    return HandlerOutcome::respond(core::frameResponse(header->correlationId, flexibleHeader, **result));
+}
+
+} // namespace spillway::broker

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "broker/config/broker_config.h"
+#include "broker/log/log_config.h"
+#include "broker/log/log_dir_lock.h"
+#include "broker/log/partition_log.h"
+#include "core/common/result.h"
+#include "core/common/strong_type.h"
+#include "core/common/kafka_uuid.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace spillway::broker {
+
+/// What the LogManager needs from the broker configuration.
+struct LogManagerOptions {
+    std::vector<std::filesystem::path> logDirs;
+    std::optional<core::BrokerId> brokerId; ///< nullopt: take it from meta.properties
+    bool createMissingLogDirs = false;
+    PlacementPolicy placement = PlacementPolicy::MostFreeSpace;
+    LogConfig logConfig;
+    std::int64_t retentionMs = 168LL * 3600 * 1000;
+    std::int64_t retentionBytes = -1;
+    std::int64_t fileDeleteDelayMs = 60000;
+    std::int64_t checkpointIntervalMs = 60000; ///< log.flush.offset.checkpoint.interval.ms
+
+    static LogManagerOptions fromBroker(const BrokerConfig &config);
+};
+
+/// One log dir as DescribeLogDirs reports it.
+struct LogDirDescription {
+    struct Partition {
+        std::string topic;
+        core::PartitionId partition{0};
+        std::int64_t sizeBytes = 0;
+        std::int64_t offsetLag = 0; ///< 0 until -future replicas exist
+        bool isFuture = false;
+    };
+    std::filesystem::path path;
+    bool online = false;
+    std::optional<core::Error> error; ///< why it is offline
+    std::int64_t totalBytes = -1;     ///< statvfs; -1 when offline
+    std::int64_t usableBytes = -1;
+    std::vector<Partition> partitions;
+};
+
+/// Owns the broker's log dirs (`log.dirs`) and every PartitionLog in them:
+/// the `.lock` of each dir, `meta.properties`, the clean-shutdown marker, the
+/// three offset checkpoints, placement of new partitions, partition deletion
+/// (`-delete` dirs), and KIP-112 failure handling: an I/O error in any
+/// partition takes its whole dir offline while the other dirs keep serving,
+/// and the all-offline handler fires when none is left. Single-threaded:
+/// created and used on the broker's event-loop thread, which calls tick()
+/// from a timer (flush.ms, delayed deletes, periodic checkpoints) and
+/// applyRetention() every log.retention.check.interval.ms.
+class LogManager {
+public:
+    using MessageSink = std::function<void(const std::string &)>;
+
+    /// Locks, checks and loads every configured dir (recovering partitions
+    /// after an unclean stop). Fails on a dir locked by another process, a
+    /// broker.id / cluster.id mismatch, or when no dir is usable.
+    static core::Result<std::unique_ptr<LogManager>> open(const LogManagerOptions &options, std::int64_t nowMs);
+    ~LogManager();
+    LogManager(const LogManager &) = delete;
+    LogManager &operator=(const LogManager &) = delete;
+
+    /// What startup did (offline dirs, recovery, deleted stray files), to log.
+    [[nodiscard]] const std::vector<std::string> &startupMessages() const noexcept { return m_startupMessages; }
+    /// Runtime events (a dir going offline ...), to log.
+    void setMessageSink(MessageSink sink) { m_sink = std::move(sink); }
+    /// Called once when the last online dir goes offline; the broker exits.
+    void setAllDirsOfflineHandler(MessageSink handler) { m_allOffline = std::move(handler); }
+
+    [[nodiscard]] const std::string &clusterId() const noexcept { return m_clusterId; }
+    [[nodiscard]] core::BrokerId brokerId() const noexcept { return m_brokerId; }
+
+    /// A new partition in the online dir chosen by the placement policy.
+    core::Result<PartitionLog *> createPartition(const std::string &topic, core::PartitionId partition,
+                                                 const core::KafkaUuid &topicId, std::int64_t nowMs);
+    [[nodiscard]] PartitionLog *find(std::string_view topic, core::PartitionId partition) const;
+    [[nodiscard]] std::vector<PartitionLog *> partitions() const;
+    /// The log dir a partition lives in.
+    [[nodiscard]] std::optional<std::filesystem::path> logDirOf(std::string_view topic,
+                                                                core::PartitionId partition) const;
+    /// Renames the partition dir to `<topic>-<p>.<uuid32hex>-delete`; tick()
+    /// removes it after file.delete.delay.ms.
+    core::Status deletePartition(std::string_view topic, core::PartitionId partition, std::int64_t nowMs);
+
+    [[nodiscard]] std::vector<LogDirDescription> describeLogDirs() const;
+    [[nodiscard]] bool isOnline(const std::filesystem::path &logDir) const;
+
+    /// Flush per flush.ms, purge due `.deleted` files and `-delete` dirs,
+    /// checkpoints every checkpointIntervalMs.
+    void tick(std::int64_t nowMs);
+    /// Retention with the broker defaults over every online partition;
+    /// returns the number of segments scheduled for deletion.
+    int applyRetention(std::int64_t nowMs);
+    /// recovery-point / replication-offset / log-start-offset checkpoints of every online dir.
+    core::Status writeCheckpoints();
+    /// Clean shutdown: close every log, write the checkpoints, then
+    /// `.kafka_cleanshutdown` in each online dir, and release the locks.
+    core::Status shutdown();
+
+private:
+    struct Dir {
+        std::filesystem::path path;
+        LogDirLock lock;
+        bool online = false;
+        std::optional<core::Error> error;
+        bool cleanShutdown = false;
+    };
+    struct Entry {
+        std::unique_ptr<PartitionLog> log;
+        std::size_t dir = 0;
+    };
+    struct PendingDirDelete {
+        std::filesystem::path path;
+        std::int64_t dueMs = 0;
+    };
+    using Key = std::pair<std::string, std::int32_t>;
+
+    explicit LogManager(LogManagerOptions options) : m_options(std::move(options)) {}
+    core::Status openDirs();
+    core::Status loadDir(std::size_t index, std::int64_t nowMs);
+    core::Status adopt(std::unique_ptr<PartitionLog> log, std::size_t dir);
+    void markDirOffline(std::size_t index, const core::Error &error);
+    void say(const std::string &message);
+    [[nodiscard]] std::optional<std::size_t> chooseDir() const;
+    core::Status writeCheckpoints(std::size_t index);
+
+    LogManagerOptions m_options;
+    std::vector<Dir> m_dirs;
+    std::map<Key, Entry> m_partitions;
+    std::vector<PendingDirDelete> m_pendingDirDeletes;
+    std::string m_clusterId;
+    core::BrokerId m_brokerId{-1};
+    std::vector<std::string> m_startupMessages;
+    MessageSink m_sink;
+    MessageSink m_allOffline;
+    bool m_starting = true;
+    bool m_shutDown = false;
+    std::int64_t m_lastCheckpointMs = 0;
+};
+
+} // namespace spillway::broker

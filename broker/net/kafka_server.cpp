@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "broker/net/kafka_server.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace spillway::broker {
+
+struct KafkaServer::Connection {
+    std::uint64_t id = 0;
+    int fd = -1;
+    ClientInfo client;
+    std::vector<std::byte> in;  ///< bytes received, not yet a complete frame
+    std::vector<std::byte> out; ///< response bytes not yet written
+    std::size_t outOffset = 0;
+    bool wantWrite = false;
+};
+
+namespace {
+
+std::string peerName(const sockaddr_storage &addr)
+{
+    char host[NI_MAXHOST] = {};
+    char serv[NI_MAXSERV] = {};
+    if (::getnameinfo(reinterpret_cast<const sockaddr *>(&addr), sizeof addr, host, sizeof host, serv, sizeof serv,
+                      NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return "?";
+    return std::string(host) + ":" + serv;
+}
+
+std::int32_t readSize(const std::byte *p)
+{
+    const auto u = (std::to_integer<std::uint32_t>(p[0]) << 24) | (std::to_integer<std::uint32_t>(p[1]) << 16) |
+                   (std::to_integer<std::uint32_t>(p[2]) << 8) | std::to_integer<std::uint32_t>(p[3]);
+    return static_cast<std::int32_t>(u);
+}
+
+} // namespace
+
+KafkaServer::KafkaServer(EventLoop &loop, RequestCallback callback, std::int32_t maxRequestBytes)
+    : m_loop(loop)
+    , m_callback(std::move(callback))
+    , m_maxRequestBytes(maxRequestBytes)
+{}
+
+KafkaServer::~KafkaServer()
+{
+    for (auto &[id, c] : m_connections) {
+        m_loop.remove(c->fd);
+        ::close(c->fd);
+    }
+    if (m_listenFd >= 0) {
+        m_loop.remove(m_listenFd);
+        ::close(m_listenFd);
+    }
+}
+
+core::Status KafkaServer::listen(const std::string &host, std::uint16_t port)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo *res = nullptr;
+    const std::string service = std::to_string(port);
+    if (const int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res); rc != 0)
+        return core::makeError(core::Errc::InvalidArgument,
+                               "cannot resolve listener host '" + host + "': " + ::gai_strerror(rc));
+    const int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        ::freeaddrinfo(res);
+        return core::Error::fromErrno(errno, "socket()");
+    }
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, 128) != 0) {
+        const int err = errno;
+        ::freeaddrinfo(res);
+        ::close(fd);
+        return core::Error::fromErrno(err, "cannot listen on " + host + ":" + service,
+                                      "is another broker using this port?");
+    }
+    ::freeaddrinfo(res);
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&bound), &len);
+    m_boundPort = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 *>(&bound)->sin6_port)
+                                              : ntohs(reinterpret_cast<sockaddr_in *>(&bound)->sin_port);
+    m_listenFd = fd;
+    return m_loop.add(fd, EPOLLIN, [this](std::uint32_t) { onAccept(); });
+}
+
+void KafkaServer::onAccept()
+{
+    for (;;) {
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        const int fd = ::accept4(m_listenFd, reinterpret_cast<sockaddr *>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return; // EAGAIN, or a transient error: try again on the next event
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        auto c = std::make_unique<Connection>();
+        c->id = m_nextId++;
+        c->fd = fd;
+        c->client = ClientInfo{c->id, peerName(addr)};
+        Connection *raw = c.get();
+        const std::uint64_t id = c->id;
+        m_connections.emplace(id, std::move(c));
+        const auto st = m_loop.add(fd, EPOLLIN | EPOLLRDHUP, [this, id, raw](std::uint32_t events) {
+            if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
+                closeConnection(id, {});
+                return;
+            }
+            if ((events & EPOLLOUT) != 0)
+                flush(*raw);
+            if (m_connections.count(id) != 0 && (events & (EPOLLIN | EPOLLRDHUP)) != 0)
+                onReadable(*raw);
+        });
+        if (!st.ok())
+            closeConnection(id, st.error().describe());
+    }
+}
+
+void KafkaServer::onReadable(Connection &c)
+{
+    const std::uint64_t id = c.id;
+    std::byte buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(c.fd, buf, sizeof buf);
+        if (n == 0) {
+            closeConnection(id, {});
+            return;
+        }
+        if (n < 0) {
+            if (errno == EAGAIN) // == EWOULDBLOCK on Linux
+                break;
+            if (errno == EINTR)
+                continue;
+            closeConnection(id, {});
+            return;
+        }
+        c.in.insert(c.in.end(), buf, buf + n);
+        if (static_cast<std::size_t>(n) < sizeof buf)
+            break;
+    }
+    std::size_t pos = 0;
+    while (c.in.size() - pos >= 4) {
+        const std::int32_t size = readSize(c.in.data() + pos);
+        if (size < 0 || size > m_maxRequestBytes) {
+            closeConnection(id, "request of " + std::to_string(size) + " bytes from " + c.client.peer +
+                                    " is outside [0, socket.request.max.bytes=" + std::to_string(m_maxRequestBytes) +
+                                    "]; closing the connection");
+            return;
+        }
+        if (c.in.size() - pos - 4 < static_cast<std::size_t>(size))
+            break;
+        const std::span<const std::byte> frame(c.in.data() + pos + 4, static_cast<std::size_t>(size));
+        HandlerOutcome outcome = m_callback(frame, c.client);
+        pos += 4 + static_cast<std::size_t>(size);
+        if (outcome.kind == HandlerOutcome::Kind::Close) {
+            closeConnection(id, outcome.reason + " (from " + c.client.peer + "); closing the connection");
+            return;
+        }
+        if (outcome.kind == HandlerOutcome::Kind::Respond)
+            c.out.insert(c.out.end(), outcome.response.begin(), outcome.response.end());
+    }
+    c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(pos));
+    flush(c);
+}
+
+void KafkaServer::flush(Connection &c)
+{
+    while (c.outOffset < c.out.size()) {
+        const ssize_t n = ::send(c.fd, c.out.data() + c.outOffset, c.out.size() - c.outOffset, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) // == EWOULDBLOCK on Linux
+                break;
+            closeConnection(c.id, {});
+            return;
+        }
+        c.outOffset += static_cast<std::size_t>(n);
+    }
+    if (c.outOffset == c.out.size()) {
+        c.out.clear();
+        c.outOffset = 0;
+    }
+    const bool want = !c.out.empty();
+    if (want != c.wantWrite) {
+        c.wantWrite = want;
+        (void)m_loop.modify(c.fd, EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u));
+    }
+}
+
+void KafkaServer::closeConnection(std::uint64_t id, const std::string &why)
+{
+    const auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return;
+    if (!why.empty() && log)
+        log(why);
+    m_loop.remove(it->second->fd);
+    ::close(it->second->fd);
+    m_connections.erase(it);
+}
+
+} // namespace spillway::broker
