@@ -1,58 +1,73 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/broker.h"
 
-#include "core/protocol/messages/metadata.h"
-
 namespace spillway::broker {
 
-using core::MetadataRequest;
-using core::MetadataResponse;
+namespace {
+constexpr std::chrono::milliseconds kTickInterval{1000};
+} // namespace
 
 Broker::Broker(BrokerConfig config) : m_config(std::move(config)) {}
 
-Broker::~Broker() = default;
-
-std::vector<ApiEntry> Broker::apiTable()
+Broker::~Broker()
 {
-    std::vector<ApiEntry> table;
-    table.push_back(makeApiEntry<MetadataRequest, MetadataResponse>(
-        0, 12, [this](const RequestContext &, MetadataRequest &request) -> std::optional<MetadataResponse> {
-            MetadataResponse response;
-            const auto &advertised =
-                m_config.advertisedListeners.empty() ? m_config.listeners : m_config.advertisedListeners;
-            const std::vector<std::uint16_t> ports = boundPorts();
-            MetadataResponse::MetadataResponseBroker self;
-            self.NodeId = m_config.brokerId;
-            self.Host = advertised.front().host.empty() ? "127.0.0.1" : advertised.front().host;
-            self.Port = static_cast<std::int32_t>(
-                m_config.advertisedListeners.empty() && !ports.empty() ? ports.front() : advertised.front().port);
-            response.Brokers.push_back(self);
-            response.ControllerId = m_config.brokerId;
-            // No topics exist until the log manager lands; a topic asked for
-            // by name is reported unknown rather than invented.
-            if (request.Topics) {
-                for (const auto &t : *request.Topics) {
-                    MetadataResponse::MetadataResponseTopic topic;
-                    topic.ErrorCode = static_cast<std::int16_t>(core::KafkaError::UnknownTopicOrPartition);
-                    topic.Name = t.Name.value_or(std::string());
-                    topic.TopicId = t.TopicId;
-                    response.Topics.push_back(topic);
-                }
-            }
-            return response;
-        }));
-    return table;
+    if (m_logs && !m_shutDown)
+        (void)m_logs->shutdown();
+}
+
+void Broker::say(const std::string &line) const
+{
+    if (log)
+        log(line);
+}
+
+void Broker::addApis(std::vector<ApiEntry> entries)
+{
+    for (auto &e : entries)
+        m_extraApis.push_back(std::move(e));
 }
 
 core::Status Broker::start()
 {
     if (!m_loop.valid())
         return core::makeError(core::Errc::Io, "cannot create the event loop (epoll)");
-    m_router = std::make_unique<RequestRouter>(apiTable());
-    m_router->log = [this](const std::string &line) {
-        if (log)
-            log(line);
-    };
+
+    const std::filesystem::path metadataDir =
+        m_config.metadataDir.empty() ? m_config.logDirs.front().parent_path() : m_config.metadataDir;
+    auto topics = TopicRegistry::open(metadataDir / "spillway-broker-metadata");
+    if (!topics.ok())
+        return topics.error();
+    m_topics = std::make_unique<TopicRegistry>(std::move(*topics));
+
+    auto logs = LogManager::open(LogManagerOptions::fromBroker(m_config), BrokerState::nowMs());
+    if (!logs.ok())
+        return logs.error();
+    m_logs = std::move(*logs);
+    for (const auto &line : m_logs->startupMessages())
+        say(line);
+    m_logs->setMessageSink([this](const std::string &line) { say(line); });
+    m_logs->setAllDirsOfflineHandler([this](const std::string &why) {
+        m_fatal = "every log dir is offline (" + why + "); shutting down";
+        say(*m_fatal);
+        m_loop.stop();
+    });
+
+    m_state = std::make_unique<BrokerState>(m_config, *m_logs, *m_topics);
+    m_state->log = [this](const std::string &line) { say(line); };
+    for (const TopicInfo *t : m_topics->topics())
+        if (auto st = m_state->ensurePartitions(*t); !st.ok())
+            say("cannot re-create partitions of " + t->name + ": " + st.error().describe());
+
+    std::vector<ApiEntry> table;
+    for (auto group : {topicApis(*m_state), dataApis(*m_state), adminApis(*m_state)})
+        for (auto &e : group)
+            table.push_back(std::move(e));
+    for (auto &e : m_extraApis)
+        table.push_back(std::move(e));
+    m_extraApis.clear();
+    m_router = std::make_unique<RequestRouter>(std::move(table));
+    m_router->log = [this](const std::string &line) { say(line); };
+
     for (const Listener &l : m_config.listeners) {
         auto server = std::make_unique<KafkaServer>(
             m_loop,
@@ -60,19 +75,61 @@ core::Status Broker::start()
                 return m_router->handle(frame, client);
             },
             m_config.socketRequestMaxBytes);
-        server->log = [this](const std::string &line) {
-            if (log)
-                log(line);
-        };
+        server->log = [this](const std::string &line) { say(line); };
         const std::string host = l.host.empty() ? std::string("0.0.0.0") : l.host;
         if (auto st = server->listen(host, l.port); !st.ok())
             return st;
         m_servers.push_back(std::move(server));
     }
+    const auto &advertised = m_config.advertisedListeners.empty() ? m_config.listeners : m_config.advertisedListeners;
+    m_state->advertisedHost = advertised.front().host.empty() ? "127.0.0.1" : advertised.front().host;
+    m_state->advertisedPort =
+        m_config.advertisedListeners.empty() ? m_servers.front()->boundPort() : advertised.front().port;
+    scheduleHousekeeping();
     return {};
 }
 
-void Broker::run() { m_loop.run(); }
+void Broker::scheduleHousekeeping()
+{
+    m_loop.runAfter(kTickInterval, [this] {
+        m_logs->tick(BrokerState::nowMs());
+        scheduleHousekeeping();
+    });
+    m_loop.runAfter(std::chrono::milliseconds(m_config.logRetentionCheckIntervalMs), [this] { applyRetention(); });
+}
+
+void Broker::applyRetention()
+{
+    // Per-topic overrides (retention.ms / retention.bytes) win over the broker defaults.
+    const std::int64_t now = BrokerState::nowMs();
+    int scheduled = 0;
+    for (PartitionLog *p : m_logs->partitions()) {
+        if (p->offlineError())
+            continue;
+        const TopicInfo *t = m_topics->find(p->topic());
+        const std::map<std::string, std::string> none;
+        const auto &overrides = t ? t->configs : none;
+        auto n = p->applyRetention(m_state->topicSchema.effectiveLong("retention.ms", overrides),
+                                   m_state->topicSchema.effectiveLong("retention.bytes", overrides), now,
+                                   m_state->topicSchema.effectiveLong("file.delete.delay.ms", overrides));
+        if (n.ok())
+            scheduled += *n;
+    }
+    if (scheduled > 0)
+        say("retention: " + std::to_string(scheduled) + " segment(s) scheduled for deletion");
+    m_loop.runAfter(std::chrono::milliseconds(m_config.logRetentionCheckIntervalMs), [this] { applyRetention(); });
+}
+
+void Broker::run()
+{
+    m_loop.run();
+    m_servers.clear();
+    if (m_logs && !m_shutDown) {
+        if (auto st = m_logs->shutdown(); !st.ok())
+            say("clean shutdown incomplete: " + st.error().describe());
+        m_shutDown = true;
+    }
+}
 
 void Broker::stop() { m_loop.stop(); }
 

@@ -76,6 +76,13 @@ int main(int argc, char **argv)
         broker.stop();
     });
     broker.run();
+    if (broker.fatalError()) {
+        std::fprintf(stderr, "spillway-broker: %s\n", broker.fatalError()->c_str());
+        kill(getpid(), SIGTERM);
+        signals.join();
+        close(sfd);
+        return 1;
+    }
     // The loop ended without a signal only on an internal error; wake the thread.
     kill(getpid(), SIGTERM);
     signals.join();

@@ -2,9 +2,9 @@
 // `log inspect <partition dir>` and `log inspect <log dir>`.
 #include "app/cli/cli_command.h"
 #include "app/cli/log_inspect.h"
+#include "core/storage/format/segment_file_name.h"
 #include "core/storage/logdir/log_dir_scan.h"
 #include "core/storage/logdir/producer_snapshot.h"
-#include "core/storage/format/segment_file_name.h"
 
 #include <array>
 #include <cstdio>

@@ -250,6 +250,9 @@ Result<BrokerConfig> BrokerConfig::parse(std::string_view text)
                              invalid("spillway.partition.placement", p, "free-space or partition-count"));
     }
 
+    if (auto v = get("spillway.metadata.dir"))
+        c.metadataDir = std::string(trim(*v));
+
     if (c.brokerId < 0)
         return makeError(Errc::InvalidArgument, "broker.id is not set",
                          "set broker.id (or node.id) to this broker's id, e.g. broker.id=1");
@@ -272,6 +275,8 @@ Result<BrokerConfig> BrokerConfig::load(const std::filesystem::path &file)
         e.message = file.string() + ": " + e.message;
         return e;
     }
+    if (config->metadataDir.empty())
+        config->metadataDir = std::filesystem::absolute(file).parent_path();
     return config;
 }
 

@@ -48,6 +48,9 @@ struct BrokerConfig {
     /// Spillway's own keys (prefixed `spillway.`).
     bool createMissingLogDirs = false;                          ///< spillway.log.dirs.create.missing
     PlacementPolicy placement = PlacementPolicy::MostFreeSpace; ///< spillway.partition.placement
+    /// spillway.metadata.dir: where topic metadata lives (outside the log
+    /// dirs); empty = the directory of server.properties.
+    std::filesystem::path metadataDir;
 
     /// Keys the lab broker does not know (each also printed as a warning).
     std::vector<std::string> warnings;

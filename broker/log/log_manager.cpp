@@ -5,6 +5,7 @@
 #include "core/storage/logdir/topic_name.h"
 
 #include <algorithm>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 namespace spillway::broker {
@@ -64,32 +65,44 @@ void LogManager::markDirOffline(std::size_t index, const Error &error)
 
 std::optional<std::size_t> LogManager::chooseDir() const
 {
-    std::optional<std::size_t> best;
-    std::int64_t bestFree = -1;
-    std::size_t bestCount = SIZE_MAX;
+    struct Candidate {
+        std::size_t index;
+        std::int64_t free;
+        std::size_t count;
+        dev_t device;
+    };
+    std::optional<Candidate> best;
     for (std::size_t i = 0; i < m_dirs.size(); ++i) {
         if (!m_dirs[i].online)
             continue;
-        if (m_options.placement == PlacementPolicy::MostFreeSpace) {
+        struct stat st {};
+        const dev_t device = ::stat(m_dirs[i].path.c_str(), &st) == 0 ? st.st_dev : 0;
+        const Candidate c{i, spaceOf(m_dirs[i].path).usable,
+                          static_cast<std::size_t>(std::count_if(m_partitions.begin(), m_partitions.end(),
+                                                                 [i](const auto &kv) { return kv.second.dir == i; })),
+                          device};
+        if (!best) {
+            best = c;
+            continue;
+        }
+        bool better;
+        if (m_options.placement == PlacementPolicy::MostFreeSpace && c.device != best->device && c.free != best->free) {
             // Spillway's default: the most usable bytes (statvfs f_bavail).
             // Kafka only counts partitions, so a dir on a small disk gets as
             // many partitions as one on a large disk and fills up first.
-            const auto free = spaceOf(m_dirs[i].path).usable;
-            if (free > bestFree) {
-                bestFree = free;
-                best = i;
-            }
+            better = c.free > best->free;
         } else {
-            // Kafka's LogManager.nextLogDirs: fewest partitions, ties by order in log.dirs.
-            const auto count = static_cast<std::size_t>(std::count_if(
-                m_partitions.begin(), m_partitions.end(), [i](const auto &kv) { return kv.second.dir == i; }));
-            if (count < bestCount) {
-                bestCount = count;
-                best = i;
-            }
+            // Kafka's LogManager.nextLogDirs: fewest partitions, ties by order
+            // in log.dirs. Also the tie-break for dirs sharing a filesystem,
+            // whose free space is the same space.
+            better = c.count < best->count;
         }
+        if (better)
+            best = c;
     }
-    return best;
+    if (!best)
+        return std::nullopt;
+    return best->index;
 }
 
 Result<PartitionLog *> LogManager::createPartition(const std::string &topic, core::PartitionId partition,

@@ -5,9 +5,9 @@
 #include "broker/log/log_config.h"
 #include "broker/log/log_dir_lock.h"
 #include "broker/log/partition_log.h"
+#include "core/common/kafka_uuid.h"
 #include "core/common/result.h"
 #include "core/common/strong_type.h"
-#include "core/common/kafka_uuid.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -174,7 +174,11 @@ Status LogManager::loadDir(std::size_t index, std::int64_t nowMs)
     const auto marker = path / std::string(kCleanShutdownFile);
     std::error_code ec;
     m_dirs[index].cleanShutdown = std::filesystem::exists(marker, ec);
-    if (!m_dirs[index].cleanShutdown)
+    // A dir without partitions has nothing to recover: say so only when it matters.
+    bool hasPartitions = false;
+    for (const auto &entry : std::filesystem::directory_iterator(path, ec))
+        hasPartitions = hasPartitions || entry.is_directory(ec);
+    if (!m_dirs[index].cleanShutdown && hasPartitions)
         m_startupMessages.push_back("log dir " + path.string() + " was not shut down cleanly; recovering");
 
     auto readCheckpoint = [&](std::string_view name) -> Result<core::OffsetCheckpoint> {

@@ -2,11 +2,11 @@
 #include "broker/log/partition_log.h"
 
 #include "core/common/fileio.h"
+#include "core/common/kafka_uuid.h"
 #include "core/storage/format/batch.h"
 #include "core/storage/format/records.h"
 #include "core/storage/format/segment_parser.h"
 #include "core/storage/index/index_layout.h"
-#include "core/common/kafka_uuid.h"
 #include "core/storage/logdir/topic_name.h"
 
 #include <algorithm>

@@ -4,9 +4,9 @@
 #include "broker/log/file_handle.h"
 #include "broker/log/log_config.h"
 #include "broker/log/log_segment.h"
+#include "core/common/kafka_uuid.h"
 #include "core/common/result.h"
 #include "core/common/strong_type.h"
-#include "core/common/kafka_uuid.h"
 #include "core/storage/logdir/leader_epoch_checkpoint.h"
 
 #include <cstddef>

@@ -4,8 +4,8 @@
 #include "broker/log/partition_log.h"
 
 #include "core/common/fileio.h"
-#include "core/storage/logdir/partition_metadata.h"
 #include "core/storage/format/segment_file_name.h"
+#include "core/storage/logdir/partition_metadata.h"
 #include "core/storage/logdir/topic_name.h"
 
 #include <cerrno>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "core/common/result.h"
 #include "core/common/kafka_uuid.h"
+#include "core/common/result.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -108,6 +108,7 @@ std::string_view toString(KafkaError error) noexcept
     case KafkaError::PreferredLeaderNotAvailable: return "PREFERRED_LEADER_NOT_AVAILABLE";
     case KafkaError::GroupMaxSizeReached: return "GROUP_MAX_SIZE_REACHED";
     case KafkaError::FencedInstanceId: return "FENCED_INSTANCE_ID";
+    case KafkaError::InvalidRecord: return "INVALID_RECORD";
     case KafkaError::UnstableOffsetCommit: return "UNSTABLE_OFFSET_COMMIT";
     case KafkaError::ThrottlingQuotaExceeded: return "THROTTLING_QUOTA_EXCEEDED";
     case KafkaError::UnknownTopicId: return "UNKNOWN_TOPIC_ID";

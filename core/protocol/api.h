@@ -109,6 +109,7 @@ enum class KafkaError : std::int16_t {
     PreferredLeaderNotAvailable = 80,
     GroupMaxSizeReached = 81,
     FencedInstanceId = 82,
+    InvalidRecord = 87,
     UnstableOffsetCommit = 88,
     ThrottlingQuotaExceeded = 89,
     UnknownTopicId = 100,

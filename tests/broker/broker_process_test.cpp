@@ -33,6 +33,7 @@ struct RunningBroker {
 
     explicit RunningBroker(const std::string &extraConfig = {})
     {
+        std::filesystem::create_directories(dir / "data0");
         std::ofstream(dir / "server.properties") << "broker.id=1\nlisteners=PLAINTEXT://127.0.0.1:" << port
                                                  << "\nlog.dirs=" << (dir / "data0").string() << "\n"
                                                  << extraConfig;

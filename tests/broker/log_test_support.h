@@ -6,9 +6,9 @@
 
 #include "broker/log/partition_log.h"
 #include "core/storage/format/batch_builder.h"
+#include "core/storage/format/segment_file_name.h"
 #include "core/storage/format/segment_parser.h"
 #include "core/storage/index/index_verifier.h"
-#include "core/storage/format/segment_file_name.h"
 
 #include <filesystem>
 #include <stdexcept>

@@ -53,4 +53,3 @@ TEST_CASE("A damaged metadata file is an error naming the line", "[broker][metad
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("metadata:2: malformed line") != std::string::npos);
 }
-

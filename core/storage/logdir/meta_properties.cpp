@@ -2,9 +2,9 @@
 #include "core/storage/logdir/meta_properties.h"
 
 #include "core/common/fileio.h"
+#include "core/common/kafka_uuid.h"
 #include "core/common/properties.h"
 #include "core/storage/logdir/java_number.h"
-#include "core/common/kafka_uuid.h"
 
 #include <algorithm>
 #include <array>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Listing one directory, and the partition-directory half of LogDirScanner.
+#include "core/storage/format/segment_file_name.h"
 #include "core/storage/logdir/dir_listing.h"
 #include "core/storage/logdir/log_dir_scan.h"
-#include "core/storage/format/segment_file_name.h"
 
 #include <algorithm>
 #include <cerrno>

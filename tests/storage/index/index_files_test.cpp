@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "core/storage/index/offset_index.h"
 #include "core/storage/format/segment_file_name.h"
+#include "core/storage/index/offset_index.h"
 #include "core/storage/index/segment_files.h"
 #include "core/storage/index/time_index.h"
 #include "tests/storage/index/index_test_support.h"

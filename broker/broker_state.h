@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "broker/config/broker_config.h"
+#include "broker/log/log_manager.h"
+#include "broker/metadata/config_schema.h"
+#include "broker/metadata/topic_registry.h"
+#include "core/protocol/api.h"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace spillway::broker {
+
+/// Idempotent-producer bookkeeping for one (producer id, partition): the
+/// epoch and the last batches appended, so that a retried batch is answered
+/// with its original offset and a gap is OUT_OF_ORDER_SEQUENCE_NUMBER.
+struct ProducerPartitionState {
+    struct Batch {
+        std::int32_t firstSeq;
+        std::int32_t lastSeq;
+        std::int64_t baseOffset;
+    };
+    std::int16_t epoch = -1;
+    std::deque<Batch> recent; ///< the last 5, as Kafka keeps
+};
+
+/// What the protocol handlers share: the config, the log manager, the topic
+/// registry and config schemas, the advertised endpoint and producer state.
+/// Owned by the Broker; used only on its event-loop thread.
+class BrokerState {
+public:
+    BrokerState(const BrokerConfig &brokerConfig, LogManager &logManager, TopicRegistry &registry)
+        : config(brokerConfig)
+        , logs(logManager)
+        , topics(registry)
+        , topicSchema(brokerConfig)
+        , brokerSchema(brokerConfig)
+    {}
+
+    const BrokerConfig &config;
+    LogManager &logs;
+    TopicRegistry &topics;
+    TopicConfigSchema topicSchema;
+    BrokerConfigSchema brokerSchema;
+    std::string advertisedHost = "127.0.0.1";
+    std::int32_t advertisedPort = 9092;
+    std::map<std::tuple<std::int64_t, std::string, std::int32_t>, ProducerPartitionState> producers;
+    std::int64_t nextProducerId = 0;
+    std::function<void(const std::string &)> log;
+    /// Buffers that fetch responses point into until they are encoded.
+    std::vector<std::vector<std::byte>> fetchBuffers;
+
+    [[nodiscard]] static std::int64_t nowMs()
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    /// True when some configured log dir is offline: a partition missing from
+    /// the online dirs may then live on the failed disk, so it must not be
+    /// re-created elsewhere (KIP-112).
+    [[nodiscard]] bool anyDirOffline() const;
+
+    /// Creates the topic's partitions that exist in no online dir, when no
+    /// dir is offline (what a Kafka broker does when told to host a replica
+    /// it does not have: scenario C's re-created partitions).
+    core::Status ensurePartitions(const TopicInfo &topic);
+
+    /// Creates a topic: registry entry and partitions, placed by the policy.
+    core::Result<TopicInfo> createTopic(const std::string &name, std::int32_t partitions,
+                                        std::int16_t replicationFactor, std::map<std::string, std::string> configs);
+
+    void say(const std::string &line) const
+    {
+        if (log)
+            log(line);
+    }
+};
+
+/// Kafka error code for a storage Error (the hint carries Kafka's name when
+/// the log layer knows it; an OS error means the partition is offline).
+core::KafkaError kafkaErrorFor(const core::Error &error);
+
+/// Table rows, one group per file.
+std::vector<struct ApiEntry> topicApis(BrokerState &state);
+std::vector<struct ApiEntry> dataApis(BrokerState &state);
+std::vector<struct ApiEntry> adminApis(BrokerState &state);
+
+} // namespace spillway::broker
