@@ -29,9 +29,12 @@ public:
     {
         std::filesystem::create_directories(m_dir / "data0");
         std::filesystem::create_directories(m_dir / "data1");
-        std::ofstream(m_dir / "server.properties")
-            << "broker.id=1\nlisteners=PLAINTEXT://127.0.0.1:" << m_port << "\nlog.dirs=" << (m_dir / "data0").string()
-            << "," << (m_dir / "data1").string() << "\nnum.partitions=4\nlog.segment.bytes=65536\n";
+        std::ofstream(m_dir / "server.properties") << "broker.id=1\nlisteners=PLAINTEXT://127.0.0.1:" << m_port
+                                                   << "\nlog.dirs=" << (m_dir / "data0").string() << ","
+                                                   << (m_dir / "data1").string()
+                                                   // Larger than the biggest batch librdkafka sends (batch.size
+                                                   // 1000000), or Kafka rejects it as RECORD_LIST_TOO_LARGE.
+                                                   << "\nnum.partitions=4\nlog.segment.bytes=2097152\n";
         start();
     }
     void start()
