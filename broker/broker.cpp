@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/broker.h"
 
+#include "broker/group/group_apis.h"
+
 namespace spillway::broker {
 
 namespace {
@@ -54,11 +56,37 @@ core::Status Broker::start()
 
     m_state = std::make_unique<BrokerState>(m_config, *m_logs, *m_topics);
     m_state->log = [this](const std::string &line) { say(line); };
+    m_state->runAfter = [this](std::chrono::milliseconds delay, std::function<void()> task) {
+        m_loop.runAfter(delay, std::move(task));
+    };
     for (const TopicInfo *t : m_topics->topics())
         if (auto st = m_state->ensurePartitions(*t); !st.ok())
             say("cannot re-create partitions of " + t->name + ": " + st.error().describe());
 
+    GroupCoordinatorConfig groupConfig;
+    groupConfig.offsetsFile = metadataDir / "consumer-offsets";
+    groupConfig.initialRebalanceDelay = std::chrono::milliseconds(m_config.groupInitialRebalanceDelayMs);
+    GroupTimers timers{[] { return std::chrono::steady_clock::now(); },
+                       [this](std::chrono::milliseconds delay, std::function<void()> task) {
+                           m_loop.runAfter(delay, std::move(task));
+                       },
+                       [] { return BrokerState::nowMs(); }};
+    auto groups = GroupCoordinator::open(std::move(groupConfig), std::move(timers),
+                                         [this](const std::string &topic, std::int32_t partition) {
+                                             const TopicInfo *t = m_topics->find(topic);
+                                             return t != nullptr && partition >= 0 && partition < t->partitions;
+                                         });
+    if (!groups.ok())
+        return groups.error();
+    m_groups = std::move(*groups);
+    if (!m_groups->recoveryNote().empty())
+        say(m_groups->recoveryNote());
+
     std::vector<ApiEntry> table;
+    for (auto &e : groupApiEntries(*m_groups, [this] {
+             return CoordinatorAddress{m_config.brokerId, m_state->advertisedHost, m_state->advertisedPort};
+         }))
+        table.push_back(std::move(e));
     for (auto group : {topicApis(*m_state), dataApis(*m_state), adminApis(*m_state)})
         for (auto &e : group)
             table.push_back(std::move(e));

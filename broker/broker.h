@@ -4,6 +4,7 @@
 #include "broker/api/request_router.h"
 #include "broker/broker_state.h"
 #include "broker/config/broker_config.h"
+#include "broker/group/group_coordinator.h"
 #include "broker/log/log_manager.h"
 #include "broker/metadata/topic_registry.h"
 #include "broker/net/event_loop.h"
@@ -55,6 +56,7 @@ private:
     std::unique_ptr<TopicRegistry> m_topics;
     std::unique_ptr<LogManager> m_logs;
     std::unique_ptr<BrokerState> m_state;
+    std::unique_ptr<GroupCoordinator> m_groups;
     std::vector<ApiEntry> m_extraApis;
     std::unique_ptr<RequestRouter> m_router;
     std::vector<std::unique_ptr<KafkaServer>> m_servers;

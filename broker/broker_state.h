@@ -56,6 +56,19 @@ public:
     std::function<void(const std::string &)> log;
     /// Buffers that fetch responses point into until they are encoded.
     std::vector<std::vector<std::byte>> fetchBuffers;
+    /// Fetches waiting for data (MaxWaitMs/MinBytes): re-tried after every
+    /// append, answered at the latest when their deadline timer fires.
+    struct PendingFetch {
+        std::uint64_t id;
+        std::function<bool(bool deadline)> retry; ///< true once answered
+    };
+    std::vector<PendingFetch> pendingFetches;
+    std::uint64_t nextFetchId = 1;
+    /// Schedules work on the loop thread (set by the Broker).
+    std::function<void(std::chrono::milliseconds, std::function<void()>)> runAfter;
+
+    /// After data arrived: answer the waiting fetches that now have enough.
+    void wakeFetches();
 
     [[nodiscard]] static std::int64_t nowMs()
     {

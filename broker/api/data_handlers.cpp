@@ -146,6 +146,7 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
         }
         r.Responses.push_back(std::move(tr));
     }
+    s.wakeFetches();
     if (req.Acks == 0)
         return std::nullopt;
     return r;
@@ -154,9 +155,12 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
 using core::FetchRequest;
 using core::FetchResponse;
 
-std::optional<FetchResponse> handleFetch(BrokerState &s, const RequestContext &, FetchRequest &req)
+/// Builds the response to a fetch from what the logs hold now; `bytes` is
+/// how much record data it carries.
+FetchResponse buildFetchResponse(BrokerState &s, const FetchRequest &req, std::int64_t &bytes)
 {
     FetchResponse r;
+    bytes = 0;
     s.fetchBuffers.clear();
     // Fetch sessions (KIP-227) are optional for a broker: answering with
     // session id 0 tells the client to send full requests.
@@ -211,6 +215,7 @@ std::optional<FetchResponse> handleFetch(BrokerState &s, const RequestContext &,
                                 core::Error::fromErrno(errno == 0 ? EIO : errno, "cannot read " + log->dir().string()));
                         } else {
                             budget -= region->length;
+                            bytes += region->length;
                             first = false;
                             s.fetchBuffers.push_back(std::move(buf));
                             pd.Records = core::RecordsView{s.fetchBuffers.back(), false};
@@ -223,6 +228,40 @@ std::optional<FetchResponse> handleFetch(BrokerState &s, const RequestContext &,
         r.Responses.push_back(std::move(tr));
     }
     return r;
+}
+
+/// Fetch with Kafka's long poll: answer at once when MinBytes are there (or
+/// the client does not want to wait), else wait for an append or MaxWaitMs.
+void handleFetch(BrokerState &s, const RequestContext &, FetchRequest &req,
+                 std::function<void(std::optional<FetchResponse>)> reply)
+{
+    std::int64_t bytes = 0;
+    FetchResponse now = buildFetchResponse(s, req, bytes);
+    if (bytes >= std::max(req.MinBytes, 1) || req.MaxWaitMs <= 0 || !s.runAfter) {
+        reply(std::move(now));
+        return;
+    }
+    const std::uint64_t id = s.nextFetchId++;
+    auto shared = std::make_shared<std::pair<FetchRequest, std::function<void(std::optional<FetchResponse>)>>>(
+        std::move(req), std::move(reply));
+    s.pendingFetches.push_back({id, [&s, shared](bool deadline) {
+                                    std::int64_t got = 0;
+                                    FetchResponse r = buildFetchResponse(s, shared->first, got);
+                                    if (!deadline && got < std::max(shared->first.MinBytes, 1))
+                                        return false;
+                                    shared->second(std::move(r));
+                                    return true;
+                                }});
+    s.runAfter(std::chrono::milliseconds(shared->first.MaxWaitMs), [&s, id] {
+        for (auto it = s.pendingFetches.begin(); it != s.pendingFetches.end(); ++it) {
+            if (it->id != id)
+                continue;
+            auto retry = std::move(it->retry);
+            s.pendingFetches.erase(it);
+            retry(true);
+            return;
+        }
+    });
 }
 
 using core::ListOffsetsRequest;
@@ -328,8 +367,10 @@ std::vector<ApiEntry> dataApis(BrokerState &s)
     std::vector<ApiEntry> t;
     t.push_back(makeApiEntry<ProduceRequest, ProduceResponse>(
         3, 9, [&s](const RequestContext &c, ProduceRequest &r) { return handleProduce(s, c, r); }));
-    t.push_back(makeApiEntry<FetchRequest, FetchResponse>(
-        4, 12, [&s](const RequestContext &c, FetchRequest &r) { return handleFetch(s, c, r); }));
+    t.push_back(makeDeferredApiEntry<FetchRequest, FetchResponse>(
+        4, 12, [&s](const RequestContext &c, FetchRequest &r, std::function<void(std::optional<FetchResponse>)> reply) {
+            handleFetch(s, c, r, std::move(reply));
+        }));
     t.push_back(makeApiEntry<ListOffsetsRequest, ListOffsetsResponse>(
         0, 7, [&s](const RequestContext &c, ListOffsetsRequest &r) { return handleListOffsets(s, c, r); }));
     t.push_back(makeApiEntry<DeleteRecordsRequest, DeleteRecordsResponse>(

@@ -53,6 +53,51 @@ HandlerOutcome RequestRouter::handleApiVersions(const core::RequestHeader &heade
     return HandlerOutcome::respond(core::frameResponse(header.correlationId, false, *encoded));
 }
 
+namespace {
+
+HandlerOutcome toOutcome(core::ApiKey key, std::int16_t firstFlexibleVersion, const core::RequestHeader &header,
+                         ApiEntry::Body body)
+{
+    if (!body.ok())
+        return HandlerOutcome::close("cannot answer " + std::string(core::toString(key)) + ": " + body.error().message);
+    if (!*body)
+        return HandlerOutcome::noResponse();
+    const bool flexibleHeader = core::responseHeaderIsFlexible(key, firstFlexibleVersion, header.apiVersion);
+    return HandlerOutcome::respond(core::frameResponse(header.correlationId, flexibleHeader, **body));
+}
+
+/// Shared by a deferred request's Reply and the router call that started
+/// it: a Reply made before the handler returned is answered in place.
+struct DeferredCall {
+    bool handlerReturned = false;
+    std::optional<HandlerOutcome> early;
+};
+
+} // namespace
+
+HandlerOutcome RequestRouter::handleDeferred(const ApiEntry &entry, const RequestContext &ctx,
+                                             std::span<const std::byte> body) const
+{
+    auto call = std::make_shared<DeferredCall>();
+    // Copies only: the reply may outlive this router call (and the table).
+    ApiEntry::Reply reply = [call, key = entry.key, flexible = entry.firstFlexibleVersion, header = ctx.header,
+                             server = ctx.client.server, connectionId = ctx.client.connectionId,
+                             seq = ctx.client.requestSeq](ApiEntry::Body answer) {
+        HandlerOutcome outcome = toOutcome(key, flexible, header, std::move(answer));
+        if (!call->handlerReturned)
+            call->early = std::move(outcome);
+        else if (server != nullptr)
+            server->complete(connectionId, seq, std::move(outcome));
+    };
+    if (auto st = entry.deferredHandler(ctx, body, std::move(reply)); !st.ok())
+        return HandlerOutcome::close("malformed " + std::string(core::toString(entry.key)) +
+                                     " request: " + st.error().message);
+    if (call->early)
+        return std::move(*call->early);
+    call->handlerReturned = true;
+    return HandlerOutcome::deferred();
+}
+
 HandlerOutcome RequestRouter::handle(std::span<const std::byte> frame, const ClientInfo &client) const
 {
     const auto keyVersion = core::peekApiKeyAndVersion(frame);
@@ -82,6 +127,8 @@ HandlerOutcome RequestRouter::handle(std::span<const std::byte> frame, const Cli
     if (!header.ok())
         return HandlerOutcome::close(header.error().message);
     RequestContext ctx{*header, client};
+    if (entry->deferredHandler)
+        return handleDeferred(*entry, ctx, frame.subspan(header->bodyOffset));
     auto result = entry->handler(ctx, frame.subspan(header->bodyOffset));
     if (!result.ok())
         return HandlerOutcome::close("malformed " + std::string(core::toString(entry->key)) +

@@ -25,13 +25,23 @@ struct RequestContext {
 /// flexible version (from the message definition) and the handler, which
 /// decodes the body and returns the encoded response body (or no response).
 struct ApiEntry {
+    /// An encoded response body, no response (nullopt), or an error that
+    /// closes the connection.
+    using Body = core::Result<std::optional<std::vector<std::byte>>>;
+    /// Delivers the answer of a deferred request; call it exactly once, on
+    /// the loop thread, at any time (even before the handler returns).
+    using Reply = std::function<void(Body)>;
+
     core::ApiKey key{};
     std::int16_t minVersion = 0;
     std::int16_t maxVersion = 0;
     std::int16_t firstFlexibleVersion = -1;
-    std::function<core::Result<std::optional<std::vector<std::byte>>>(const RequestContext &,
-                                                                      std::span<const std::byte> body)>
-        handler;
+    std::function<Body(const RequestContext &, std::span<const std::byte> body)> handler;
+    /// Set instead of `handler` by APIs that answer later (JoinGroup waits
+    /// for the rebalance): returns an error for a malformed request, else
+    /// answers through the Reply. The router keeps the connection muted
+    /// until then (see HandlerOutcome::Kind::Deferred).
+    std::function<core::Status(const RequestContext &, std::span<const std::byte> body, Reply)> deferredHandler;
 };
 
 /// Builds a table row from typed request/response structs: the handler
@@ -64,6 +74,43 @@ ApiEntry makeApiEntry(std::int16_t minVersion, std::int16_t maxVersion,
     return e;
 }
 
+/// Builds a table row for an API that may answer later: `fn` gets the decoded
+/// request and a `reply` to call exactly once with the response (nullopt for
+/// none), possibly before it returns.
+template <class Req, class Resp>
+ApiEntry makeDeferredApiEntry(
+    std::int16_t minVersion, std::int16_t maxVersion,
+    std::function<void(const RequestContext &, Req &, std::function<void(std::optional<Resp>)> reply)> fn)
+{
+    static_assert(Req::kApiKey == Resp::kApiKey);
+    ApiEntry e;
+    e.key = Req::kApiKey;
+    e.minVersion = minVersion;
+    e.maxVersion = maxVersion;
+    e.firstFlexibleVersion = Req::kFirstFlexibleVersion;
+    e.deferredHandler = [fn = std::move(fn)](const RequestContext &ctx, std::span<const std::byte> body,
+                                             ApiEntry::Reply reply) -> core::Status {
+        auto request = core::decodeMessage<Req>(body, ctx.header.apiVersion);
+        if (!request.ok())
+            return request.error();
+        const std::int16_t version = ctx.header.apiVersion;
+        fn(ctx, *request, [reply = std::move(reply), version](std::optional<Resp> response) {
+            if (!response) {
+                reply(std::optional<std::vector<std::byte>>{});
+                return;
+            }
+            auto encoded = core::encodeMessage(*response, version);
+            if (!encoded.ok()) {
+                reply(encoded.error());
+                return;
+            }
+            reply(std::optional<std::vector<std::byte>>(std::move(*encoded)));
+        });
+        return {};
+    };
+    return e;
+}
+
 /// Routes request frames to handlers through the API table; answers
 /// ApiVersions from the table itself. A request for an API or version not in
 /// the table closes the connection, as Apache Kafka does, except ApiVersions,
@@ -83,6 +130,8 @@ public:
 
 private:
     HandlerOutcome handleApiVersions(const core::RequestHeader &header, std::span<const std::byte> body) const;
+    HandlerOutcome handleDeferred(const ApiEntry &entry, const RequestContext &ctx,
+                                  std::span<const std::byte> body) const;
 
     std::map<std::int16_t, ApiEntry> m_table;
 };

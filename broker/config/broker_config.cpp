@@ -30,7 +30,6 @@ const std::set<std::string, std::less<>> &acceptedUnusedKeys()
                                                          "offsets.topic.replication.factor",
                                                          "transaction.state.log.replication.factor",
                                                          "transaction.state.log.min.isr",
-                                                         "group.initial.rebalance.delay.ms",
                                                          "process.roles",
                                                          "controller.quorum.voters",
                                                          "controller.listener.names",
@@ -224,6 +223,7 @@ Result<BrokerConfig> BrokerConfig::parse(std::string_view text)
     longKey("socket.request.max.bytes", c.socketRequestMaxBytes, 1, INT32_MAX);
     longKey("log.flush.interval.messages", c.logFlushIntervalMessages, 1, INT64_MAX);
     longKey("log.flush.interval.ms", c.logFlushIntervalMs, 0, INT64_MAX);
+    longKey("group.initial.rebalance.delay.ms", c.groupInitialRebalanceDelayMs, 0, INT32_MAX);
     if (error)
         return *error;
 

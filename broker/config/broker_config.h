@@ -45,6 +45,7 @@ struct BrokerConfig {
     bool autoCreateTopicsEnable = true;
     std::int64_t logFlushIntervalMessages = INT64_MAX;
     std::int64_t logFlushIntervalMs = INT64_MAX;
+    std::int32_t groupInitialRebalanceDelayMs = 3000;
     /// Spillway's own keys (prefixed `spillway.`).
     bool createMissingLogDirs = false;                          ///< spillway.log.dirs.create.missing
     PlacementPolicy placement = PlacementPolicy::MostFreeSpace; ///< spillway.partition.placement

@@ -21,7 +21,10 @@ struct KafkaServer::Connection {
     std::vector<std::byte> in;  ///< bytes received, not yet a complete frame
     std::vector<std::byte> out; ///< response bytes not yet written
     std::size_t outOffset = 0;
-    bool wantWrite = false;
+    std::uint32_t interest = EPOLLIN | EPOLLRDHUP; ///< what the loop watches now
+    std::uint64_t nextSeq = 0;                     ///< number of the next request
+    bool muted = false;                            ///< a deferred request is in flight
+    std::uint64_t mutedSeq = 0;                    ///< which one
 };
 
 namespace {
@@ -111,7 +114,7 @@ void KafkaServer::onAccept()
         auto c = std::make_unique<Connection>();
         c->id = m_nextId++;
         c->fd = fd;
-        c->client = ClientInfo{c->id, peerName(addr)};
+        c->client = ClientInfo{c->id, peerName(addr), this, 0};
         Connection *raw = c.get();
         const std::uint64_t id = c->id;
         m_connections.emplace(id, std::move(c));
@@ -122,8 +125,14 @@ void KafkaServer::onAccept()
             }
             if ((events & EPOLLOUT) != 0)
                 flush(*raw);
-            if (m_connections.count(id) != 0 && (events & (EPOLLIN | EPOLLRDHUP)) != 0)
+            if (m_connections.count(id) == 0 || (events & (EPOLLIN | EPOLLRDHUP)) == 0)
+                return;
+            if (!raw->muted)
                 onReadable(*raw);
+            else if ((events & EPOLLRDHUP) != 0)
+                // A muted connection is not read, so a peer that hung up
+                // would report RDHUP forever (level-triggered): drop it now.
+                closeConnection(id, {});
         });
         if (!st.ok())
             closeConnection(id, st.error().describe());
@@ -152,29 +161,80 @@ void KafkaServer::onReadable(Connection &c)
         if (static_cast<std::size_t>(n) < sizeof buf)
             break;
     }
+    if (processFrames(c))
+        flush(c);
+}
+
+bool KafkaServer::processFrames(Connection &c)
+{
+    const std::uint64_t id = c.id;
     std::size_t pos = 0;
-    while (c.in.size() - pos >= 4) {
+    while (!c.muted && c.in.size() - pos >= 4) {
         const std::int32_t size = readSize(c.in.data() + pos);
         if (size < 0 || size > m_maxRequestBytes) {
             closeConnection(id, "request of " + std::to_string(size) + " bytes from " + c.client.peer +
                                     " is outside [0, socket.request.max.bytes=" + std::to_string(m_maxRequestBytes) +
                                     "]; closing the connection");
-            return;
+            return false;
         }
         if (c.in.size() - pos - 4 < static_cast<std::size_t>(size))
             break;
         const std::span<const std::byte> frame(c.in.data() + pos + 4, static_cast<std::size_t>(size));
+        c.client.requestSeq = c.nextSeq++;
         HandlerOutcome outcome = m_callback(frame, c.client);
         pos += 4 + static_cast<std::size_t>(size);
-        if (outcome.kind == HandlerOutcome::Kind::Close) {
+        switch (outcome.kind) {
+        case HandlerOutcome::Kind::Close:
             closeConnection(id, outcome.reason + " (from " + c.client.peer + "); closing the connection");
-            return;
-        }
-        if (outcome.kind == HandlerOutcome::Kind::Respond)
+            return false;
+        case HandlerOutcome::Kind::Respond:
             c.out.insert(c.out.end(), outcome.response.begin(), outcome.response.end());
+            break;
+        case HandlerOutcome::Kind::Deferred:
+            // Like Kafka's muted channel: no further request of this
+            // connection is handled until this one is answered.
+            c.muted = true;
+            c.mutedSeq = c.client.requestSeq;
+            break;
+        case HandlerOutcome::Kind::NoResponse: break;
+        }
     }
     c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(pos));
-    flush(c);
+    return true;
+}
+
+void KafkaServer::complete(std::uint64_t connectionId, std::uint64_t requestSeq, HandlerOutcome outcome)
+{
+    const auto it = m_connections.find(connectionId);
+    if (it == m_connections.end())
+        return;
+    Connection &c = *it->second;
+    if (!c.muted || c.mutedSeq != requestSeq)
+        return;
+    if (outcome.kind == HandlerOutcome::Kind::Close) {
+        closeConnection(connectionId, outcome.reason + " (from " + c.client.peer + "); closing the connection");
+        return;
+    }
+    if (outcome.kind == HandlerOutcome::Kind::Respond)
+        c.out.insert(c.out.end(), outcome.response.begin(), outcome.response.end());
+    c.muted = false;
+    // complete() is usually called from inside another connection's handler
+    // (the JoinGroup that completes a rebalance answers every member), which
+    // must not re-enter the router: write and read on from a posted task.
+    m_loop.post([this, connectionId, alive = std::weak_ptr<int>(m_alive)] {
+        if (alive.lock())
+            resume(connectionId);
+    });
+}
+
+void KafkaServer::resume(std::uint64_t connectionId)
+{
+    const auto it = m_connections.find(connectionId);
+    if (it == m_connections.end() || it->second->muted)
+        return;
+    Connection &c = *it->second;
+    if (processFrames(c))
+        flush(c);
 }
 
 void KafkaServer::flush(Connection &c)
@@ -195,10 +255,16 @@ void KafkaServer::flush(Connection &c)
         c.out.clear();
         c.outOffset = 0;
     }
-    const bool want = !c.out.empty();
-    if (want != c.wantWrite) {
-        c.wantWrite = want;
-        (void)m_loop.modify(c.fd, EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u));
+    updateInterest(c);
+}
+
+void KafkaServer::updateInterest(Connection &c)
+{
+    const std::uint32_t want = EPOLLRDHUP | (c.muted ? 0u : static_cast<std::uint32_t>(EPOLLIN)) |
+                               (c.out.empty() ? 0u : static_cast<std::uint32_t>(EPOLLOUT));
+    if (want != c.interest) {
+        c.interest = want;
+        (void)m_loop.modify(c.fd, want);
     }
 }
 

@@ -15,9 +15,13 @@
 
 namespace spillway::broker {
 
-/// What a request handler wants done with one request frame.
+/// What a request handler wants done with one request frame. `Deferred`
+/// means the handler will answer later through KafkaServer::complete() (see
+/// ClientInfo): the connection reads no further request until then, as
+/// Kafka mutes a channel while a request is in flight, so responses on one
+/// connection stay in request order.
 struct HandlerOutcome {
-    enum class Kind { Respond, NoResponse, Close };
+    enum class Kind { Respond, NoResponse, Close, Deferred };
     Kind kind = Kind::Respond;
     std::vector<std::byte> response; ///< a whole frame (size prefix included)
     std::string reason;              ///< why the connection is closed
@@ -25,12 +29,19 @@ struct HandlerOutcome {
     static HandlerOutcome respond(std::vector<std::byte> frame) { return {Kind::Respond, std::move(frame), {}}; }
     static HandlerOutcome noResponse() { return {Kind::NoResponse, {}, {}}; }
     static HandlerOutcome close(std::string why) { return {Kind::Close, {}, std::move(why)}; }
+    static HandlerOutcome deferred() { return {Kind::Deferred, {}, {}}; }
 };
 
-/// Who sent a request.
+class KafkaServer;
+
+/// Who sent a request, and how to answer it later: a handler that returns
+/// HandlerOutcome::deferred() completes the request with
+/// `server->complete(connectionId, requestSeq, outcome)`.
 struct ClientInfo {
     std::uint64_t connectionId = 0;
-    std::string peer; ///< "127.0.0.1:53412"
+    std::string peer;              ///< "127.0.0.1:53412"
+    KafkaServer *server = nullptr; ///< null when a handler is called outside a server (tests)
+    std::uint64_t requestSeq = 0;  ///< per-connection number of the request being handled
 };
 
 /// Handles one request frame (the bytes after the int32 size). Called on the
@@ -54,6 +65,13 @@ public:
     [[nodiscard]] std::uint16_t boundPort() const noexcept { return m_boundPort; }
     [[nodiscard]] std::size_t connectionCount() const noexcept { return m_connections.size(); }
 
+    /// Answers a request whose handler returned HandlerOutcome::deferred()
+    /// and unmutes its connection. Loop thread only; never re-enters a
+    /// handler (the connection's next frames are processed from a posted
+    /// task). A completion for a closed connection or a request that is not
+    /// the one in flight is ignored.
+    void complete(std::uint64_t connectionId, std::uint64_t requestSeq, HandlerOutcome outcome);
+
     /// Log lines (connection closed for a malformed frame ...).
     std::function<void(const std::string &)> log;
 
@@ -61,7 +79,12 @@ private:
     struct Connection;
     void onAccept();
     void onReadable(Connection &c);
+    /// Hands complete frames to the callback until the buffer holds no whole
+    /// frame or a handler defers; returns false if the connection was closed.
+    bool processFrames(Connection &c);
+    void resume(std::uint64_t connectionId);
     void flush(Connection &c);
+    void updateInterest(Connection &c);
     void closeConnection(std::uint64_t id, const std::string &why);
 
     EventLoop &m_loop;
@@ -71,6 +94,9 @@ private:
     std::uint16_t m_boundPort = 0;
     std::uint64_t m_nextId = 1;
     std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
+    /// Posted resume tasks hold a weak copy, so one that runs after the
+    /// server is gone does nothing.
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 
 } // namespace spillway::broker
