@@ -126,8 +126,11 @@ Row runCase(const std::string &bootstrap, const std::string &topic, int partitio
 
     LatencyLog log;
     rd_kafka_t *producer = makeClient(RD_KAFKA_PRODUCER, bootstrap,
-                                      {{"acks", acks}, {"linger.ms", "5"}, {"batch.size", "1000000"},
-                                       {"queue.buffering.max.kbytes", "1048576"}, {"enable.idempotence", "false"}},
+                                      {{"acks", acks},
+                                       {"linger.ms", "5"},
+                                       {"batch.size", "1000000"},
+                                       {"queue.buffering.max.kbytes", "1048576"},
+                                       {"enable.idempotence", "false"}},
                                       &log);
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(producer, topic.c_str(), nullptr);
     const auto start = Clock::now();
@@ -153,8 +156,10 @@ Row runCase(const std::string &bootstrap, const std::string &topic, int partitio
 
     // Consume everything back from the start (data is in page cache).
     rd_kafka_t *consumer = makeClient(RD_KAFKA_CONSUMER, bootstrap,
-                                      {{"group.id", "spillway-bench"}, {"fetch.max.bytes", "52428800"},
-                                       {"max.partition.fetch.bytes", "10485760"}, {"enable.auto.commit", "false"}},
+                                      {{"group.id", "spillway-bench"},
+                                       {"fetch.max.bytes", "52428800"},
+                                       {"max.partition.fetch.bytes", "10485760"},
+                                       {"enable.auto.commit", "false"}},
                                       nullptr);
     rd_kafka_poll_set_consumer(consumer);
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(partitions);
@@ -200,7 +205,7 @@ int main(int argc, char **argv)
     std::filesystem::create_directories(dir / "data0");
     const int port = freePort();
     std::ofstream(dir / "server.properties") << "broker.id=1\nlisteners=PLAINTEXT://127.0.0.1:" << port
-                                              << "\nlog.dirs=" << (dir / "data0").string() << "\nnum.partitions=1\n";
+                                             << "\nlog.dirs=" << (dir / "data0").string() << "\nnum.partitions=1\n";
 
     const double raw = rawWriteRate(dir, 1ULL << 30);
     const pid_t pid = ::fork();
