@@ -14,8 +14,6 @@ namespace {
 
 using core::KafkaError;
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 constexpr std::int8_t kTopicResource = 2;
 constexpr std::int8_t kBrokerResource = 4;
 

@@ -17,8 +17,6 @@ namespace {
 
 using core::KafkaError;
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 /// Producer fields of the first v2 batch of a produce request (Produce v3+
 /// carries exactly one batch per partition).
 struct ProducerFields {

@@ -13,8 +13,6 @@ namespace {
 
 using core::KafkaError;
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 using core::MetadataRequest;
 using core::MetadataResponse;
 

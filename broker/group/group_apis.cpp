@@ -9,8 +9,6 @@ using namespace spillway::core;
 
 namespace {
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 /// "/127.0.0.1", the form Kafka reports a member's host in.
 std::string clientHost(const std::string &peer)
 {

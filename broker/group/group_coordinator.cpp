@@ -3,6 +3,7 @@
 // LeaveGroup are in group_coordinator_members.cpp, offsets and listings in
 // group_coordinator_offsets.cpp.
 #include "broker/group/group_coordinator.h"
+#include "broker/group/group_errors.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,27 +11,6 @@
 namespace spillway::broker {
 
 using core::KafkaError;
-
-namespace {
-
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
-core::JoinGroupResponse joinError(KafkaError e, const std::string &memberId)
-{
-    core::JoinGroupResponse r;
-    r.ErrorCode = code(e);
-    r.MemberId = memberId;
-    return r;
-}
-
-core::SyncGroupResponse syncError(KafkaError e)
-{
-    core::SyncGroupResponse r;
-    r.ErrorCode = code(e);
-    return r;
-}
-
-} // namespace
 
 GroupCoordinator::GroupCoordinator(GroupCoordinatorConfig config, GroupTimers timers, TopicPartitionExists exists,
                                    OffsetStore store)

@@ -2,31 +2,11 @@
 // Membership outside JoinGroup/SyncGroup: heartbeats, sessions and their
 // expiry, LeaveGroup, and removing members.
 #include "broker/group/group_coordinator.h"
+#include "broker/group/group_errors.h"
 
 namespace spillway::broker {
 
 using core::KafkaError;
-
-namespace {
-
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
-core::JoinGroupResponse joinError(KafkaError e, const std::string &memberId)
-{
-    core::JoinGroupResponse r;
-    r.ErrorCode = code(e);
-    r.MemberId = memberId;
-    return r;
-}
-
-core::SyncGroupResponse syncError(KafkaError e)
-{
-    core::SyncGroupResponse r;
-    r.ErrorCode = code(e);
-    return r;
-}
-
-} // namespace
 
 core::HeartbeatResponse GroupCoordinator::heartbeat(const core::HeartbeatRequest &request)
 {

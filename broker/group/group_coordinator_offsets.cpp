@@ -11,8 +11,6 @@ using core::KafkaError;
 
 namespace {
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 bool equalsIgnoreCase(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

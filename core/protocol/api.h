@@ -118,4 +118,7 @@ enum class KafkaError : std::int16_t {
 /// Kafka's upper-case name, e.g. "KAFKA_STORAGE_ERROR"; "UNKNOWN(<n>)" otherwise.
 std::string_view toString(KafkaError error) noexcept;
 
+/// The int16 ErrorCode field value of an error.
+constexpr std::int16_t code(KafkaError error) noexcept { return static_cast<std::int16_t>(error); }
+
 } // namespace spillway::core

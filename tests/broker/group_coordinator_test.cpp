@@ -15,8 +15,6 @@ using core::KafkaError;
 
 namespace {
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 core::Bytes bytes(std::string_view s)
 {
     core::Bytes b;

@@ -21,8 +21,6 @@ using core::KafkaError;
 
 namespace {
 
-std::int16_t code(KafkaError e) { return static_cast<std::int16_t>(e); }
-
 std::unique_ptr<GroupCoordinator> openCoordinator(const std::filesystem::path &file, test::ManualGroupClock &clock)
 {
     broker::GroupCoordinatorConfig config;
