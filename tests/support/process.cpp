@@ -76,6 +76,30 @@ ProcessResult runProcess(const std::vector<std::string> &argv, std::chrono::mill
     return result;
 }
 
+SplitProcessResult runProcessSplit(const std::vector<std::string> &argv, const std::string &scratchDir)
+{
+    const std::string outPath = scratchDir + "/process.stdout";
+    const std::string errPath = scratchDir + "/process.stderr";
+    auto args = cArgs(argv);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || err < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0)
+            ::_exit(127);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    SplitProcessResult result;
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid)
+        return result;
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = slurp(outPath);
+    result.err = slurp(errPath);
+    return result;
+}
+
 BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const std::string &logFile)
 {
     auto args = cArgs(argv);

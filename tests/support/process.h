@@ -21,6 +21,17 @@ struct ProcessResult {
 ProcessResult runProcess(const std::vector<std::string> &argv,
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+/// Output of a finished child with stdout and stderr kept apart.
+struct SplitProcessResult {
+    int exitCode = -1; ///< -1 when killed by a signal
+    std::string out;   ///< stdout
+    std::string err;   ///< stderr
+};
+
+/// Like runProcess, but stdout and stderr are captured separately (through
+/// files in `scratchDir`, so that neither can fill a pipe and block).
+SplitProcessResult runProcessSplit(const std::vector<std::string> &argv, const std::string &scratchDir);
+
 /// A child process running in the background (e.g. a broker), killed on
 /// destruction if still running. Its output goes to `logFile`.
 class BackgroundProcess {

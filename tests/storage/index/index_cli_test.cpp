@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Black-box tests of `spillway-cli index`: the built binary on generated log dirs.
 #include "tests/storage/index/index_test_support.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 #include <catch2/catch.hpp>
-
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace spillway::core;
 using namespace spillway::test;
@@ -20,51 +17,13 @@ struct CliRun {
     std::string err;
 };
 
-std::string drain(int fd)
-{
-    std::string s;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0)
-        s.append(buf, static_cast<std::size_t>(n));
-    return s;
-}
-
-/// fork + execv with an argument vector (no shell); stdout and stderr go to
-/// files so a large output cannot block the child.
+/// Runs the built spillway-cli with an argument vector (no shell).
 CliRun runCli(const std::vector<std::string> &args, const std::filesystem::path &scratch)
 {
-    const std::string exe = SPILLWAY_BINARY_DIR "/app/spillway-cli";
-    std::vector<std::string> argv{exe};
+    std::vector<std::string> argv{SPILLWAY_BINARY_DIR "/app/spillway-cli"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char *> cargv;
-    for (auto &a : argv)
-        cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-
-    const auto outPath = scratch / "cli.out";
-    const auto errPath = scratch / "cli.err";
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
-            ::_exit(127);
-        ::execv(cargv[0], cargv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CliRun run;
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    const int out = ::open(outPath.c_str(), O_RDONLY);
-    const int err = ::open(errPath.c_str(), O_RDONLY);
-    run.out = drain(out);
-    run.err = drain(err);
-    ::close(out);
-    ::close(err);
-    return run;
+    const auto r = spillway::test::runProcessSplit(argv, scratch.string());
+    return CliRun{r.exitCode, r.out, r.err};
 }
 
 bool contains(const std::string &haystack, const std::string &needle)

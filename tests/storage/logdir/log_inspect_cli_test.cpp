@@ -3,15 +3,13 @@
 // generated segments, partition dirs and log dirs; exit codes and output.
 #include "core/common/fileio.h"
 #include "tests/storage/logdir/log_dir_fixture.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 using spillway::test::TempDir;
@@ -26,37 +24,13 @@ struct CliRun {
     std::string err;
 };
 
-/// Runs spillway-cli with an argument vector (no shell); stdout and stderr
-/// go to files in `scratch` so that neither can fill a pipe and block.
+/// Runs the built spillway-cli with an argument vector (no shell).
 CliRun runCli(const TempDir &scratch, std::vector<std::string> args)
 {
-    const std::string exe = SPILLWAY_BINARY_DIR "/app/spillway-cli";
-    args.insert(args.begin(), exe);
-    std::vector<char *> argv;
-    for (auto &a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const auto outFile = scratch / "cli.stdout";
-    const auto errFile = scratch / "cli.stderr";
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int out = ::open(outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = ::open(errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
-            ::_exit(127);
-        ::execv(exe.c_str(), argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CliRun run;
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = spillway::core::readFile(outFile).value();
-    run.err = spillway::core::readFile(errFile).value();
-    INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
-    REQUIRE(run.exitCode != 127);
-    return run;
+    std::vector<std::string> argv{SPILLWAY_BINARY_DIR "/app/spillway-cli"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = spillway::test::runProcessSplit(argv, scratch.path().string());
+    return CliRun{r.exitCode, r.out, r.err};
 }
 
 bool contains(const std::string &text, std::string_view what) { return text.find(what) != std::string::npos; }
