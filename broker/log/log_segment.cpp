@@ -279,9 +279,9 @@ Result<std::optional<BatchHeader>> LogSegment::readHeader(std::int64_t position)
         return std::optional<BatchHeader>{};
     BatchHeader h;
     h.position = FilePosition(position);
-    h.sizeInBytes = core::kLogOverhead + static_cast<std::int32_t>(core::index_codec::loadBe32(buf + 8));
+    h.sizeInBytes = core::kLogOverhead + static_cast<std::int32_t>(core::loadBigEndian<std::uint32_t>(buf + 8));
     h.magic = static_cast<std::int8_t>(buf[core::kMagicOffset]);
-    const auto offsetField = static_cast<std::int64_t>(core::index_codec::loadBe64(buf));
+    const auto offsetField = static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf));
     if (h.sizeInBytes < core::kLogOverhead + core::kMinLegacyMessageSize || position + h.sizeInBytes > m_size)
         return makeError(Errc::Corrupt, "batch at byte " + std::to_string(position) + " of " + m_files.log().string() +
                                             " declares " + std::to_string(h.sizeInBytes) + " bytes, beyond the end");
@@ -290,13 +290,13 @@ Result<std::optional<BatchHeader>> LogSegment::readHeader(std::int64_t position)
             return makeError(Errc::Corrupt,
                              "short batch at byte " + std::to_string(position) + " of " + m_files.log().string());
         h.baseOffset = Offset(offsetField);
-        h.lastOffset = Offset(offsetField + static_cast<std::int32_t>(core::index_codec::loadBe32(buf + 23)));
-        h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::index_codec::loadBe64(buf + 35)));
+        h.lastOffset = Offset(offsetField + static_cast<std::int32_t>(core::loadBigEndian<std::uint32_t>(buf + 23)));
+        h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf + 35)));
     } else {
         h.baseOffset = Offset(offsetField);
         h.lastOffset = Offset(offsetField);
         if (h.magic == 1 && want >= 26)
-            h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::index_codec::loadBe64(buf + 18)));
+            h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf + 18)));
     }
     return std::optional<BatchHeader>(h);
 }

@@ -171,8 +171,8 @@ Result<AppendResult> PartitionLog::append(std::span<const std::byte> recordBatch
     Offset maxTimestampOffset = next;
     for (const auto &b : validator.batches) {
         // Both fields lie before byte 21, outside the CRC-32C range.
-        core::index_codec::storeBe64(data.data() + b.position, static_cast<std::uint64_t>(next.get()));
-        core::index_codec::storeBe32(data.data() + b.position + 12, static_cast<std::uint32_t>(epoch.get()));
+        core::storeBigEndian<std::uint64_t>(data.data() + b.position, static_cast<std::uint64_t>(next.get()));
+        core::storeBigEndian<std::uint32_t>(data.data() + b.position + 12, static_cast<std::uint32_t>(epoch.get()));
         const Offset last(next.get() + b.lastOffsetDelta);
         if (b.maxTimestamp > maxTimestamp) {
             maxTimestamp = b.maxTimestamp;

@@ -92,8 +92,8 @@ Status SegmentIndexes::appendOffset(core::Offset offset, core::FilePosition posi
         return st;
     std::byte entry[core::OffsetIndex::kEntrySize];
     const auto &e = m_offsets.entries().back();
-    core::index_codec::storeBe32(entry, static_cast<std::uint32_t>(e.relativeOffset.get()));
-    core::index_codec::storeBe32(entry + 4, static_cast<std::uint32_t>(e.position.get()));
+    core::storeBigEndian<std::uint32_t>(entry, static_cast<std::uint32_t>(e.relativeOffset.get()));
+    core::storeBigEndian<std::uint32_t>(entry + 4, static_cast<std::uint32_t>(e.position.get()));
     const auto slot = static_cast<std::int64_t>(m_offsets.size() - 1) * core::OffsetIndex::kEntrySize;
     return writeAt(*m_offsetFile, m_files.offsetIndex(), entry, sizeof entry, slot);
 }
@@ -107,8 +107,8 @@ Status SegmentIndexes::maybeAppendTime(core::Timestamp timestamp, core::Offset o
         return {};
     std::byte entry[core::TimeIndex::kEntrySize];
     const auto &e = m_times.entries().back();
-    core::index_codec::storeBe64(entry, static_cast<std::uint64_t>(e.timestamp.get()));
-    core::index_codec::storeBe32(entry + 8, static_cast<std::uint32_t>(e.relativeOffset.get()));
+    core::storeBigEndian<std::uint64_t>(entry, static_cast<std::uint64_t>(e.timestamp.get()));
+    core::storeBigEndian<std::uint32_t>(entry + 8, static_cast<std::uint32_t>(e.relativeOffset.get()));
     const auto slot = static_cast<std::int64_t>(m_times.size() - 1) * core::TimeIndex::kEntrySize;
     return writeAt(*m_timeFile, m_files.timeIndex(), entry, sizeof entry, slot);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/net/kafka_server.h"
 
+#include "core/common/big_endian.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -37,13 +39,6 @@ std::string peerName(const sockaddr_storage &addr)
                       NI_NUMERICHOST | NI_NUMERICSERV) != 0)
         return "?";
     return std::string(host) + ":" + serv;
-}
-
-std::int32_t readSize(const std::byte *p)
-{
-    const auto u = (std::to_integer<std::uint32_t>(p[0]) << 24) | (std::to_integer<std::uint32_t>(p[1]) << 16) |
-                   (std::to_integer<std::uint32_t>(p[2]) << 8) | std::to_integer<std::uint32_t>(p[3]);
-    return static_cast<std::int32_t>(u);
 }
 
 } // namespace
@@ -170,7 +165,7 @@ bool KafkaServer::processFrames(Connection &c)
     const std::uint64_t id = c.id;
     std::size_t pos = 0;
     while (!c.muted && c.in.size() - pos >= 4) {
-        const std::int32_t size = readSize(c.in.data() + pos);
+        const std::int32_t size = core::loadBigEndian<std::int32_t>(c.in.data() + pos);
         if (size < 0 || size > m_maxRequestBytes) {
             closeConnection(id, "request of " + std::to_string(size) + " bytes from " + c.client.peer +
                                     " is outside [0, socket.request.max.bytes=" + std::to_string(m_maxRequestBytes) +

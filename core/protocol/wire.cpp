@@ -1,29 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/protocol/wire.h"
 
+#include "core/common/big_endian.h"
+
 #include <bit>
 #include <cstring>
 
 namespace spillway::core {
 namespace {
 
+/// Appends `value` big-endian to `buf`.
 template <class T>
-T loadBigEndian(const std::byte *p)
+void appendBigEndian(std::vector<std::byte> &buf, T value)
 {
-    using U = std::make_unsigned_t<T>;
-    U v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-        v = static_cast<U>((v << 8) | static_cast<U>(std::to_integer<std::uint8_t>(p[i])));
-    return static_cast<T>(v);
-}
-
-template <class T>
-void storeBigEndian(std::vector<std::byte> &buf, T value)
-{
-    using U = std::make_unsigned_t<T>;
-    const auto v = static_cast<U>(value);
-    for (std::size_t i = sizeof(T); i-- > 0;)
-        buf.push_back(static_cast<std::byte>((v >> (8 * i)) & 0xFFu));
+    const std::size_t at = buf.size();
+    buf.resize(at + sizeof(T));
+    storeBigEndian(buf.data() + at, value);
 }
 
 } // namespace
@@ -113,12 +105,12 @@ std::span<const std::byte> WireReader::raw(std::size_t n)
 }
 
 void WireWriter::i8(std::int8_t v) { m_buf.push_back(static_cast<std::byte>(v)); }
-void WireWriter::i16(std::int16_t v) { storeBigEndian(m_buf, v); }
-void WireWriter::i32(std::int32_t v) { storeBigEndian(m_buf, v); }
-void WireWriter::i64(std::int64_t v) { storeBigEndian(m_buf, v); }
-void WireWriter::u16(std::uint16_t v) { storeBigEndian(m_buf, v); }
-void WireWriter::u32(std::uint32_t v) { storeBigEndian(m_buf, v); }
-void WireWriter::f64(double v) { storeBigEndian(m_buf, std::bit_cast<std::uint64_t>(v)); }
+void WireWriter::i16(std::int16_t v) { appendBigEndian(m_buf, v); }
+void WireWriter::i32(std::int32_t v) { appendBigEndian(m_buf, v); }
+void WireWriter::i64(std::int64_t v) { appendBigEndian(m_buf, v); }
+void WireWriter::u16(std::uint16_t v) { appendBigEndian(m_buf, v); }
+void WireWriter::u32(std::uint32_t v) { appendBigEndian(m_buf, v); }
+void WireWriter::f64(double v) { appendBigEndian(m_buf, std::bit_cast<std::uint64_t>(v)); }
 
 void WireWriter::uvarint(std::uint32_t v)
 {
@@ -152,11 +144,6 @@ void WireWriter::raw(std::string_view bytes)
     m_buf.insert(m_buf.end(), p, p + bytes.size());
 }
 
-void WireWriter::patchI32(std::size_t pos, std::int32_t v)
-{
-    const auto u = static_cast<std::uint32_t>(v);
-    for (std::size_t i = 0; i < 4; ++i)
-        m_buf[pos + i] = static_cast<std::byte>((u >> (8 * (3 - i))) & 0xFFu);
-}
+void WireWriter::patchI32(std::size_t pos, std::int32_t v) { storeBigEndian(m_buf.data() + pos, v); }
 
 } // namespace spillway::core

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real spillway-broker process against real clients: kcat (librdkafka)
 // and raw sockets sending malformed, truncated and oversized requests.
+#include "core/common/big_endian.h"
 #include "core/protocol/messages/api_versions.h"
 #include "core/protocol/request_header.h"
 #include "tests/support/process.h"
@@ -69,9 +70,7 @@ std::vector<std::byte> readFrame(int fd)
     std::byte sizeBytes[4];
     if (::recv(fd, sizeBytes, 4, MSG_WAITALL) != 4)
         return {};
-    const auto size = static_cast<std::size_t>(
-        std::to_integer<std::uint32_t>(sizeBytes[0]) << 24 | std::to_integer<std::uint32_t>(sizeBytes[1]) << 16 |
-        std::to_integer<std::uint32_t>(sizeBytes[2]) << 8 | std::to_integer<std::uint32_t>(sizeBytes[3]));
+    const auto size = static_cast<std::size_t>(core::loadBigEndian<std::uint32_t>(sizeBytes));
     std::vector<std::byte> body(size);
     if (::recv(fd, body.data(), size, MSG_WAITALL) != static_cast<ssize_t>(size))
         return {};

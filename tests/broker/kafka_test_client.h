@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/big_endian.h"
 #include "core/protocol/message.h"
 #include "core/protocol/request_header.h"
 
@@ -51,9 +52,7 @@ public:
         std::byte sizeBytes[4];
         if (::recv(m_fd, sizeBytes, 4, MSG_WAITALL) != 4)
             return std::nullopt;
-        const auto size = static_cast<std::size_t>(
-            std::to_integer<std::uint32_t>(sizeBytes[0]) << 24 | std::to_integer<std::uint32_t>(sizeBytes[1]) << 16 |
-            std::to_integer<std::uint32_t>(sizeBytes[2]) << 8 | std::to_integer<std::uint32_t>(sizeBytes[3]));
+        const auto size = static_cast<std::size_t>(core::loadBigEndian<std::uint32_t>(sizeBytes));
         std::vector<std::byte> response(size);
         if (::recv(m_fd, response.data(), size, MSG_WAITALL) != static_cast<ssize_t>(size))
             return std::nullopt;

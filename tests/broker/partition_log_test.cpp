@@ -129,8 +129,8 @@ TEST_CASE("PartitionLog rewrites only base offset and leader epoch", "[broker][l
     std::vector<std::byte> stored(batch.size());
     REQUIRE(::pread(region->fd(), stored.data(), stored.size(), region->position.get()) ==
             static_cast<ssize_t>(stored.size()));
-    CHECK(core::index_codec::loadBe64(stored.data()) == 3);
-    CHECK(core::index_codec::loadBe32(stored.data() + 12) == 7);
+    CHECK(core::loadBigEndian<std::uint64_t>(stored.data()) == 3);
+    CHECK(core::loadBigEndian<std::uint32_t>(stored.data() + 12) == 7);
     CHECK(std::equal(stored.begin() + 16, stored.end(), batch.begin() + 16));
     CHECK(std::equal(stored.begin() + 8, stored.begin() + 12, batch.begin() + 8));
 }

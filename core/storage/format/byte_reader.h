@@ -1,54 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/big_endian.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 
 namespace spillway::core {
-
-/// Big-endian load of a fixed-width integer from `p`; the caller has checked
-/// that sizeof(T) bytes are readable.
-template <class T>
-inline T loadBigEndian(const std::byte *p) noexcept
-{
-    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-    if constexpr (sizeof(T) == 1) {
-        return static_cast<T>(*p);
-    } else if constexpr (sizeof(T) == 2) {
-        std::uint16_t v;
-        std::memcpy(&v, p, sizeof v);
-        return static_cast<T>(__builtin_bswap16(v));
-    } else if constexpr (sizeof(T) == 4) {
-        std::uint32_t v;
-        std::memcpy(&v, p, sizeof v);
-        return static_cast<T>(__builtin_bswap32(v));
-    } else {
-        std::uint64_t v;
-        std::memcpy(&v, p, sizeof v);
-        return static_cast<T>(__builtin_bswap64(v));
-    }
-}
-
-/// Big-endian store, the mirror of loadBigEndian.
-template <class T>
-inline void storeBigEndian(std::byte *p, T value) noexcept
-{
-    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-    if constexpr (sizeof(T) == 1) {
-        *p = static_cast<std::byte>(value);
-    } else if constexpr (sizeof(T) == 2) {
-        const auto v = __builtin_bswap16(static_cast<std::uint16_t>(value));
-        std::memcpy(p, &v, sizeof v);
-    } else if constexpr (sizeof(T) == 4) {
-        const auto v = __builtin_bswap32(static_cast<std::uint32_t>(value));
-        std::memcpy(p, &v, sizeof v);
-    } else {
-        const auto v = __builtin_bswap64(static_cast<std::uint64_t>(value));
-        std::memcpy(p, &v, sizeof v);
-    }
-}
 
 /// A cursor over untrusted bytes: big-endian integers and Kafka's zig-zag
 /// varints/varlongs, every read bounds-checked. A failed read returns false

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/big_endian.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -29,31 +31,4 @@ struct IndexFileLayout {
     static IndexFileLayout measure(std::span<const std::byte> bytes, std::int64_t entrySize) noexcept;
 };
 
-namespace index_codec {
-
-// Index entries are big-endian like every integer Kafka stores.
-inline std::uint32_t loadBe32(const std::byte *p) noexcept
-{
-    std::uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_bswap32(v);
-}
-inline std::uint64_t loadBe64(const std::byte *p) noexcept
-{
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_bswap64(v);
-}
-inline void storeBe32(std::byte *p, std::uint32_t v) noexcept
-{
-    v = __builtin_bswap32(v);
-    std::memcpy(p, &v, sizeof v);
-}
-inline void storeBe64(std::byte *p, std::uint64_t v) noexcept
-{
-    v = __builtin_bswap64(v);
-    std::memcpy(p, &v, sizeof v);
-}
-
-} // namespace index_codec
 } // namespace spillway::core

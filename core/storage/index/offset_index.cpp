@@ -18,8 +18,8 @@ OffsetIndex OffsetIndex::parse(std::span<const std::byte> bytes, Offset baseOffs
     index.m_entries.reserve(static_cast<std::size_t>(index.m_layout.entryCount));
     const std::byte *p = bytes.data();
     for (std::int64_t i = 0; i < index.m_layout.entryCount; ++i, p += kEntrySize) {
-        index.m_entries.push_back({RelativeOffset(static_cast<std::int32_t>(index_codec::loadBe32(p))),
-                                   FilePosition(static_cast<std::int32_t>(index_codec::loadBe32(p + 4)))});
+        index.m_entries.push_back({RelativeOffset(static_cast<std::int32_t>(loadBigEndian<std::uint32_t>(p))),
+                                   FilePosition(static_cast<std::int32_t>(loadBigEndian<std::uint32_t>(p + 4)))});
     }
     return index;
 }
@@ -85,8 +85,8 @@ std::vector<std::byte> OffsetIndex::serialize() const
     std::vector<std::byte> out(m_entries.size() * kEntrySize);
     std::byte *p = out.data();
     for (const OffsetIndexEntry &e : m_entries) {
-        index_codec::storeBe32(p, static_cast<std::uint32_t>(e.relativeOffset.get()));
-        index_codec::storeBe32(p + 4, static_cast<std::uint32_t>(e.position.get()));
+        storeBigEndian<std::uint32_t>(p, static_cast<std::uint32_t>(e.relativeOffset.get()));
+        storeBigEndian<std::uint32_t>(p + 4, static_cast<std::uint32_t>(e.position.get()));
         p += kEntrySize;
     }
     return out;

@@ -18,8 +18,8 @@ TimeIndex TimeIndex::parse(std::span<const std::byte> bytes, Offset baseOffset)
     index.m_entries.reserve(static_cast<std::size_t>(index.m_layout.entryCount));
     const std::byte *p = bytes.data();
     for (std::int64_t i = 0; i < index.m_layout.entryCount; ++i, p += kEntrySize) {
-        index.m_entries.push_back({Timestamp(static_cast<std::int64_t>(index_codec::loadBe64(p))),
-                                   RelativeOffset(static_cast<std::int32_t>(index_codec::loadBe32(p + 8)))});
+        index.m_entries.push_back({Timestamp(static_cast<std::int64_t>(loadBigEndian<std::uint64_t>(p))),
+                                   RelativeOffset(static_cast<std::int32_t>(loadBigEndian<std::uint32_t>(p + 8)))});
     }
     return index;
 }
@@ -67,8 +67,8 @@ std::vector<std::byte> TimeIndex::serialize() const
     std::vector<std::byte> out(m_entries.size() * kEntrySize);
     std::byte *p = out.data();
     for (const TimeIndexEntry &e : m_entries) {
-        index_codec::storeBe64(p, static_cast<std::uint64_t>(e.timestamp.get()));
-        index_codec::storeBe32(p + 8, static_cast<std::uint32_t>(e.relativeOffset.get()));
+        storeBigEndian<std::uint64_t>(p, static_cast<std::uint64_t>(e.timestamp.get()));
+        storeBigEndian<std::uint32_t>(p + 8, static_cast<std::uint32_t>(e.relativeOffset.get()));
         p += kEntrySize;
     }
     return out;
