@@ -3,6 +3,7 @@
 
 #include "core/common/fileio.h"
 
+#include <functional>
 #include <sstream>
 
 namespace spillway::broker {
@@ -102,19 +103,24 @@ core::Result<TopicRegistry> TopicRegistry::open(std::filesystem::path file)
     return r;
 }
 
-core::Status TopicRegistry::save() const
+core::Status TopicRegistry::commit(Topics topics, Configs brokerConfigs)
 {
     std::ostringstream out;
     out << kHeader << "\n";
-    for (const auto &[name, t] : m_topics) {
+    for (const auto &[name, t] : topics) {
         out << "topic " << escape(name) << ' ' << t.id.toString() << ' ' << t.partitions << ' ' << t.replicationFactor
             << "\n";
         for (const auto &[k, v] : t.configs)
             out << "config " << escape(name) << ' ' << escape(k) << ' ' << escape(v) << "\n";
     }
-    for (const auto &[k, v] : m_brokerConfigs)
+    for (const auto &[k, v] : brokerConfigs)
         out << "broker-config " << escape(k) << ' ' << escape(v) << "\n";
-    return core::writeFileAtomic(m_file, out.str());
+    // Adopt the new state only once it is on disk: a failed write changes nothing.
+    if (auto st = core::writeFileAtomic(m_file, out.str()); !st.ok())
+        return st;
+    m_topics = std::move(topics);
+    m_brokerConfigs = std::move(brokerConfigs);
+    return {};
 }
 
 const TopicInfo *TopicRegistry::find(const std::string &name) const
@@ -149,65 +155,42 @@ core::Result<TopicInfo> TopicRegistry::create(const std::string &name, std::int3
     if (!id.ok())
         return id.error();
     TopicInfo t{name, *id, partitions, replicationFactor, std::move(configs)};
-    m_topics[name] = t;
-    if (auto st = save(); !st.ok()) {
-        m_topics.erase(name);
+    Topics topics = m_topics;
+    topics[name] = t;
+    if (auto st = commit(std::move(topics), m_brokerConfigs); !st.ok())
         return st.error();
-    }
     return t;
+}
+
+core::Status TopicRegistry::changeTopic(const std::string &name,
+                                        const std::function<void(Topics &, Topics::iterator)> &change)
+{
+    Topics topics = m_topics;
+    const auto it = topics.find(name);
+    if (it == topics.end())
+        return makeError(Errc::NotFound, "no topic '" + name + "'");
+    change(topics, it);
+    return commit(std::move(topics), m_brokerConfigs);
 }
 
 core::Status TopicRegistry::remove(const std::string &name)
 {
-    const auto it = m_topics.find(name);
-    if (it == m_topics.end())
-        return makeError(Errc::NotFound, "no topic '" + name + "'");
-    const TopicInfo saved = it->second;
-    m_topics.erase(it);
-    if (auto st = save(); !st.ok()) {
-        m_topics[name] = saved;
-        return st;
-    }
-    return {};
+    return changeTopic(name, [](Topics &topics, Topics::iterator it) { topics.erase(it); });
 }
 
 core::Status TopicRegistry::setPartitionCount(const std::string &name, std::int32_t partitions)
 {
-    const auto it = m_topics.find(name);
-    if (it == m_topics.end())
-        return makeError(Errc::NotFound, "no topic '" + name + "'");
-    const std::int32_t old = it->second.partitions;
-    it->second.partitions = partitions;
-    if (auto st = save(); !st.ok()) {
-        it->second.partitions = old;
-        return st;
-    }
-    return {};
+    return changeTopic(name, [partitions](Topics &, Topics::iterator it) { it->second.partitions = partitions; });
 }
 
 core::Status TopicRegistry::setConfigs(const std::string &name, std::map<std::string, std::string> configs)
 {
-    const auto it = m_topics.find(name);
-    if (it == m_topics.end())
-        return makeError(Errc::NotFound, "no topic '" + name + "'");
-    auto old = std::move(it->second.configs);
-    it->second.configs = std::move(configs);
-    if (auto st = save(); !st.ok()) {
-        it->second.configs = std::move(old);
-        return st;
-    }
-    return {};
+    return changeTopic(name, [&configs](Topics &, Topics::iterator it) { it->second.configs = std::move(configs); });
 }
 
 core::Status TopicRegistry::setBrokerConfigs(std::map<std::string, std::string> configs)
 {
-    auto old = std::move(m_brokerConfigs);
-    m_brokerConfigs = std::move(configs);
-    if (auto st = save(); !st.ok()) {
-        m_brokerConfigs = std::move(old);
-        return st;
-    }
-    return {};
+    return commit(m_topics, std::move(configs));
 }
 
 } // namespace spillway::broker

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,11 +52,17 @@ public:
     [[nodiscard]] const std::filesystem::path &file() const { return m_file; }
 
 private:
-    core::Status save() const;
+    using Topics = std::map<std::string, TopicInfo>;
+    using Configs = std::map<std::string, std::string>;
+
+    /// Writes the given state atomically, then adopts it.
+    core::Status commit(Topics topics, Configs brokerConfigs);
+    /// Applies `change` to a copy of the topic `name` (NotFound if absent) and commits it.
+    core::Status changeTopic(const std::string &name, const std::function<void(Topics &, Topics::iterator)> &change);
 
     std::filesystem::path m_file;
-    std::map<std::string, TopicInfo> m_topics;
-    std::map<std::string, std::string> m_brokerConfigs;
+    Topics m_topics;
+    Configs m_brokerConfigs;
 };
 
 } // namespace spillway::broker
