@@ -14,6 +14,8 @@ packages=(
     zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
     # Kafka clients used by tests and the lab
     librdkafka-dev kcat python3-kafka
+    # the lab's disks: spillway-labfs (FUSE 3)
+    fuse3 libfuse3-dev
     # tests, fuzzing, screenshots
     catch2 clang libclang-rt-14-dev xvfb xauth x11-apps imagemagick
 )
