@@ -3,10 +3,20 @@
 
 #include "broker/group/group_apis.h"
 
+#include <charconv>
+#include <cstdint>
+
 namespace spillway::broker {
 
 namespace {
 constexpr std::chrono::milliseconds kTickInterval{1000};
+constexpr const char *kMoveThrottleKey = "replica.alter.log.dirs.io.max.bytes.per.second";
+
+std::int64_t steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 } // namespace
 
 Broker::Broker(BrokerConfig config) : m_config(std::move(config)) {}
@@ -62,6 +72,28 @@ core::Status Broker::start()
     for (const TopicInfo *t : m_topics->topics())
         if (auto st = m_state->ensurePartitions(*t); !st.ok())
             say("cannot re-create partitions of " + t->name + ": " + st.error().describe());
+
+    // Replica moves (AlterReplicaLogDirs), throttled by the dynamic broker
+    // config, which is read at every step; moves found at startup resume.
+    m_mover = std::make_unique<ReplicaMover>(
+        *m_logs,
+        [this]() -> std::optional<std::int64_t> {
+            const auto &dynamic = m_topics->brokerConfigs();
+            const auto it = dynamic.find(kMoveThrottleKey);
+            if (it == dynamic.end())
+                return std::nullopt;
+            std::int64_t rate = 0;
+            const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), rate);
+            if (ec != std::errc() || rate <= 0 || rate == INT64_MAX)
+                return std::nullopt; // Long.MaxValue: unlimited, Kafka's default
+            return rate;
+        },
+        [this](std::chrono::milliseconds delay, std::function<void()> task) {
+            m_loop.runAfter(delay, std::move(task));
+        },
+        [] { return steadyMs(); }, [] { return BrokerState::nowMs(); });
+    m_logs->setMoveWakeup([this] { m_mover->kick(); });
+    m_mover->kick();
 
     GroupCoordinatorConfig groupConfig;
     groupConfig.offsetsFile = metadataDir / "consumer-offsets";

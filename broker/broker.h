@@ -6,6 +6,7 @@
 #include "broker/config/broker_config.h"
 #include "broker/group/group_coordinator.h"
 #include "broker/log/log_manager.h"
+#include "broker/log/replica_mover.h"
 #include "broker/metadata/topic_registry.h"
 #include "broker/net/event_loop.h"
 #include "broker/net/kafka_server.h"
@@ -55,6 +56,7 @@ private:
     EventLoop m_loop;
     std::unique_ptr<TopicRegistry> m_topics;
     std::unique_ptr<LogManager> m_logs;
+    std::unique_ptr<ReplicaMover> m_mover; ///< copies replicas being moved between log dirs
     std::unique_ptr<BrokerState> m_state;
     std::unique_ptr<GroupCoordinator> m_groups;
     std::vector<ApiEntry> m_extraApis;

@@ -39,17 +39,6 @@ core::Result<TopicInfo> BrokerState::createTopic(const std::string &name, std::i
     return topic;
 }
 
-void BrokerState::wakeFetches()
-{
-    // retry() may append nothing and never re-enters this function, but it
-    // does run user callbacks: iterate over a snapshot.
-    auto pending = std::move(pendingFetches);
-    pendingFetches.clear();
-    for (auto &p : pending)
-        if (!p.retry(false))
-            pendingFetches.push_back(std::move(p));
-}
-
 core::KafkaError kafkaErrorFor(const core::Error &error)
 {
     using core::KafkaError;

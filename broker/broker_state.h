@@ -2,6 +2,8 @@
 #pragma once
 
 #include "broker/config/broker_config.h"
+#include "broker/fetch/delayed_fetches.h"
+#include "broker/fetch/fetch_session_cache.h"
 #include "broker/log/log_manager.h"
 #include "broker/metadata/config_schema.h"
 #include "broker/metadata/topic_registry.h"
@@ -54,21 +56,13 @@ public:
     std::map<std::tuple<std::int64_t, std::string, std::int32_t>, ProducerPartitionState> producers;
     std::int64_t nextProducerId = 0;
     std::function<void(const std::string &)> log;
-    /// Buffers that fetch responses point into until they are encoded.
-    std::vector<std::vector<std::byte>> fetchBuffers;
-    /// Fetches waiting for data (MaxWaitMs/MinBytes): re-tried after every
-    /// append, answered at the latest when their deadline timer fires.
-    struct PendingFetch {
-        std::uint64_t id;
-        std::function<bool(bool deadline)> retry; ///< true once answered
-    };
-    std::vector<PendingFetch> pendingFetches;
-    std::uint64_t nextFetchId = 1;
+    /// Fetches waiting for data (MaxWaitMs/MinBytes); produce reports each
+    /// append to it, a timer expires each fetch at its deadline.
+    DelayedFetches delayedFetches;
+    /// Incremental fetch sessions (KIP-227).
+    FetchSessionCache fetchSessions{static_cast<std::size_t>(config.maxIncrementalFetchSessionCacheSlots)};
     /// Schedules work on the loop thread (set by the Broker).
     std::function<void(std::chrono::milliseconds, std::function<void()>)> runAfter;
-
-    /// After data arrived: answer the waiting fetches that now have enough.
-    void wakeFetches();
 
     [[nodiscard]] static std::int64_t nowMs()
     {

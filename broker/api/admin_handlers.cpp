@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// DescribeLogDirs, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs,
-// DescribeCluster.
+// DescribeLogDirs, AlterReplicaLogDirs, DescribeConfigs, AlterConfigs,
+// IncrementalAlterConfigs, DescribeCluster.
 #include "broker/api/request_router.h"
 #include "broker/broker_state.h"
 #include "core/protocol/messages/alter_configs.h"
+#include "core/protocol/messages/alter_replica_log_dirs.h"
 #include "core/protocol/messages/describe_cluster.h"
 #include "core/protocol/messages/describe_configs.h"
 #include "core/protocol/messages/describe_log_dirs.h"
@@ -51,6 +52,55 @@ std::optional<DescribeLogDirsResponse> handleDescribeLogDirs(BrokerState &s, con
         for (auto &[name, t] : topics)
             res.Topics.push_back(std::move(t));
         r.Results.push_back(std::move(res));
+    }
+    return r;
+}
+
+using core::AlterReplicaLogDirsRequest;
+using core::AlterReplicaLogDirsResponse;
+
+/// The Kafka error for a refused move (LogManager::alterLogDir names it in the hint).
+KafkaError alterLogDirError(const core::Error &error)
+{
+    if (error.hint == "LOG_DIR_NOT_FOUND")
+        return KafkaError::LogDirNotFound;
+    if (error.hint == "KAFKA_STORAGE_ERROR")
+        return KafkaError::KafkaStorageError;
+    if (error.hint == "REPLICA_NOT_AVAILABLE")
+        return KafkaError::ReplicaNotAvailable;
+    if (error.hint == "INVALID_TOPIC_EXCEPTION")
+        return KafkaError::InvalidTopicException;
+    return kafkaErrorFor(error);
+}
+
+std::optional<AlterReplicaLogDirsResponse> handleAlterReplicaLogDirs(BrokerState &s, const RequestContext &,
+                                                                     AlterReplicaLogDirsRequest &req)
+{
+    // Kafka (KafkaApis.handleAlterReplicaLogDirsRequest) maps each partition
+    // to one destination, the last one listed.
+    std::map<std::pair<std::string, std::int32_t>, std::string> moves;
+    for (const auto &dir : req.Dirs)
+        for (const auto &t : dir.Topics)
+            for (std::int32_t p : t.Partitions)
+                moves[{t.Name, p}] = dir.Path;
+    AlterReplicaLogDirsResponse r;
+    for (const auto &[tp, path] : moves) {
+        const auto &[topic, partition] = tp;
+        KafkaError error = KafkaError::None;
+        if (auto st = s.logs.alterLogDir(topic, core::PartitionId(partition), path, BrokerState::nowMs()); !st.ok()) {
+            error = alterLogDirError(st.error());
+            // Not hosted: REPLICA_NOT_AVAILABLE (Kafka keeps it instead of
+            // NOT_LEADER_OR_FOLLOWER), unless the cluster has no such partition.
+            const TopicInfo *t = s.topics.find(topic);
+            if (error == KafkaError::ReplicaNotAvailable &&
+                (t == nullptr || partition < 0 || partition >= t->partitions))
+                error = KafkaError::UnknownTopicOrPartition;
+            s.say("AlterReplicaLogDirs " + topic + "-" + std::to_string(partition) + " -> " + path + ": " +
+                  std::string(core::toString(error)) + " (" + st.error().message + ")");
+        }
+        if (r.Results.empty() || r.Results.back().TopicName != topic)
+            r.Results.push_back({topic, {}});
+        r.Results.back().Partitions.push_back({partition, code(error)});
     }
     return r;
 }
@@ -261,6 +311,9 @@ std::vector<ApiEntry> adminApis(BrokerState &s)
     std::vector<ApiEntry> t;
     t.push_back(makeApiEntry<DescribeLogDirsRequest, DescribeLogDirsResponse>(
         0, 4, [&s](const RequestContext &c, DescribeLogDirsRequest &r) { return handleDescribeLogDirs(s, c, r); }));
+    t.push_back(makeApiEntry<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse>(
+        0, 2,
+        [&s](const RequestContext &c, AlterReplicaLogDirsRequest &r) { return handleAlterReplicaLogDirs(s, c, r); }));
     t.push_back(makeApiEntry<DescribeConfigsRequest, DescribeConfigsResponse>(
         0, 4, [&s](const RequestContext &c, DescribeConfigsRequest &r) { return handleDescribeConfigs(s, c, r); }));
     t.push_back(makeApiEntry<AlterConfigsRequest, AlterConfigsResponse>(

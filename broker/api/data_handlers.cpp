@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Produce, Fetch, ListOffsets, DeleteRecords, InitProducerId.
+// Produce, ListOffsets, DeleteRecords, InitProducerId (Fetch: fetch_handler.cpp).
+#include "broker/api/fetch_handler.h"
 #include "broker/api/request_router.h"
 #include "broker/broker_state.h"
 #include "core/protocol/messages/delete_records.h"
-#include "core/protocol/messages/fetch.h"
 #include "core/protocol/messages/init_producer_id.h"
 #include "core/protocol/messages/list_offsets.h"
 #include "core/protocol/messages/produce.h"
+#include "core/storage/format/batch.h"
 #include "core/storage/format/byte_reader.h"
-
-#include <cerrno>
-#include <unistd.h>
+#include "core/storage/format/crc32c.h"
 
 namespace spillway::broker {
 namespace {
@@ -36,6 +35,40 @@ std::optional<ProducerFields> producerFields(std::span<const std::byte> records)
     f.baseSequence = core::loadBigEndian<std::int32_t>(records.data() + 53);
     f.recordCount = core::loadBigEndian<std::int32_t>(records.data() + 57);
     return f;
+}
+
+/// message.timestamp.type=LogAppendTime, as Kafka's LogValidator does it:
+/// each v2 batch gets the timestamp-type attribute bit and the broker's time
+/// as its max timestamp, and its CRC-32C (attributes to the end) is
+/// recomputed. The records keep their own timestamps; consumers take every
+/// record's time from the batch. Bytes that do not parse as v2 batches, and
+/// batches whose CRC is already wrong, are left for append() to refuse.
+std::vector<std::byte> stampLogAppendTime(std::span<const std::byte> batches, std::int64_t nowMs)
+{
+    constexpr std::size_t kCrc = 17;
+    constexpr std::size_t kAttributes = 21;
+    constexpr std::size_t kMaxTimestamp = 35;
+    constexpr std::uint16_t kLogAppendTimeBit = 0x08;
+    std::vector<std::byte> out(batches.begin(), batches.end());
+    std::size_t pos = 0;
+    while (out.size() - pos >= static_cast<std::size_t>(core::kRecordBatchV2HeaderSize)) {
+        const auto length = core::loadBigEndian<std::int32_t>(out.data() + pos + 8);
+        const auto size = static_cast<std::size_t>(core::kLogOverhead) + static_cast<std::size_t>(std::max(length, 0));
+        if (length < 0 || size < static_cast<std::size_t>(core::kRecordBatchV2HeaderSize) || size > out.size() - pos ||
+            out[pos + core::kMagicOffset] != std::byte{2})
+            break;
+        std::byte *b = out.data() + pos;
+        if (core::crc32c(std::span<const std::byte>(b + kAttributes, size - kAttributes)) !=
+            core::loadBigEndian<std::uint32_t>(b + kCrc))
+            break;
+        core::storeBigEndian<std::uint16_t>(b + kAttributes,
+                                            core::loadBigEndian<std::uint16_t>(b + kAttributes) | kLogAppendTimeBit);
+        core::storeBigEndian<std::int64_t>(b + kMaxTimestamp, nowMs);
+        core::storeBigEndian<std::uint32_t>(
+            b + kCrc, core::crc32c(std::span<const std::byte>(b + kAttributes, size - kAttributes)));
+        pos += size;
+    }
+    return out;
 }
 
 using core::ProduceRequest;
@@ -117,7 +150,14 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
                     tr.PartitionResponses.push_back(*early);
                     continue;
                 }
-                auto appended = log->append(p.Records.bytes, core::LeaderEpoch(0), BrokerState::nowMs());
+                const std::int64_t now = BrokerState::nowMs();
+                const bool logAppendTime =
+                    s.topicSchema.effective("message.timestamp.type", topic->configs) == "LogAppendTime";
+                std::vector<std::byte> stamped;
+                if (logAppendTime)
+                    stamped = stampLogAppendTime(p.Records.bytes, now);
+                auto appended = log->append(logAppendTime ? std::span<const std::byte>(stamped) : p.Records.bytes,
+                                            core::LeaderEpoch(0), now);
                 if (!appended.ok()) {
                     pr.ErrorCode = code(kafkaErrorFor(appended.error()));
                     pr.ErrorMessage = appended.error().message;
@@ -126,9 +166,10 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
                               " failed: " + appended.error().describe());
                 } else {
                     pr.BaseOffset = appended->baseOffset.get();
-                    pr.LogAppendTimeMs = appended->logAppendTime.get();
+                    pr.LogAppendTimeMs = logAppendTime ? now : -1;
                     // A single replica: the high watermark follows the log end.
                     log->setHighWatermark(log->logEndOffset());
+                    s.delayedFetches.onAppend(t.Name, p.Index, static_cast<std::int64_t>(p.Records.bytes.size()));
                     if (producer && producer->producerId >= 0) {
                         auto &state = s.producers[{producer->producerId, t.Name, p.Index}];
                         state.recent.push_back({producer->baseSequence,
@@ -144,122 +185,9 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
         }
         r.Responses.push_back(std::move(tr));
     }
-    s.wakeFetches();
     if (req.Acks == 0)
         return std::nullopt;
     return r;
-}
-
-using core::FetchRequest;
-using core::FetchResponse;
-
-/// Builds the response to a fetch from what the logs hold now; `bytes` is
-/// how much record data it carries.
-FetchResponse buildFetchResponse(BrokerState &s, const FetchRequest &req, std::int64_t &bytes)
-{
-    FetchResponse r;
-    bytes = 0;
-    s.fetchBuffers.clear();
-    // Fetch sessions (KIP-227) are optional for a broker: answering with
-    // session id 0 tells the client to send full requests.
-    r.SessionId = 0;
-    std::int64_t budget = req.MaxBytes <= 0 ? INT32_MAX : req.MaxBytes;
-    bool first = true;
-    for (auto &t : req.Topics) {
-        const TopicInfo *topic = t.Topic.empty() ? s.topics.findById(t.TopicId) : s.topics.find(t.Topic);
-        FetchResponse::FetchableTopicResponse tr;
-        tr.Topic = topic ? topic->name : t.Topic;
-        tr.TopicId = topic ? topic->id : t.TopicId;
-        for (const auto &p : t.Partitions) {
-            FetchResponse::FetchableTopicResponse::PartitionData pd;
-            pd.PartitionIndex = p.Partition;
-            pd.Records = core::RecordsView{{}, false};
-            PartitionLog *log = topic ? s.logs.find(topic->name, core::PartitionId(p.Partition)) : nullptr;
-            if (topic == nullptr) {
-                pd.ErrorCode = code(t.Topic.empty() ? KafkaError::UnknownTopicId : KafkaError::UnknownTopicOrPartition);
-            } else if (log == nullptr) {
-                pd.ErrorCode =
-                    code(p.Partition >= 0 && p.Partition < topic->partitions ? KafkaError::NotLeaderOrFollower
-                                                                             : KafkaError::UnknownTopicOrPartition);
-            } else if (log->offlineError()) {
-                pd.ErrorCode = code(KafkaError::KafkaStorageError);
-            } else {
-                pd.HighWatermark = log->highWatermark().get();
-                pd.LastStableOffset = pd.HighWatermark;
-                pd.LogStartOffset = log->logStartOffset().get();
-                const std::int32_t maxBytes =
-                    static_cast<std::int32_t>(std::min<std::int64_t>(p.PartitionMaxBytes, first ? INT32_MAX : budget));
-                if (budget > 0 || first) {
-                    auto region = log->read(core::Offset(p.FetchOffset), std::max(maxBytes, 1), log->highWatermark());
-                    if (!region.ok()) {
-                        pd.ErrorCode = code(kafkaErrorFor(region.error()));
-                    } else if (region->length > 0) {
-                        std::vector<std::byte> buf(static_cast<std::size_t>(region->length));
-                        std::size_t got = 0;
-                        while (got < buf.size()) {
-                            const ssize_t n =
-                                ::pread(region->fd(), buf.data() + got, buf.size() - got,
-                                        static_cast<off_t>(region->position.get()) + static_cast<off_t>(got));
-                            if (n <= 0) {
-                                if (n < 0 && errno == EINTR)
-                                    continue;
-                                break;
-                            }
-                            got += static_cast<std::size_t>(n);
-                        }
-                        if (got < buf.size()) {
-                            pd.ErrorCode = code(KafkaError::KafkaStorageError);
-                            log->markOffline(
-                                core::Error::fromErrno(errno == 0 ? EIO : errno, "cannot read " + log->dir().string()));
-                        } else {
-                            budget -= region->length;
-                            bytes += region->length;
-                            first = false;
-                            s.fetchBuffers.push_back(std::move(buf));
-                            pd.Records = core::RecordsView{s.fetchBuffers.back(), false};
-                        }
-                    }
-                }
-            }
-            tr.Partitions.push_back(std::move(pd));
-        }
-        r.Responses.push_back(std::move(tr));
-    }
-    return r;
-}
-
-/// Fetch with Kafka's long poll: answer at once when MinBytes are there (or
-/// the client does not want to wait), else wait for an append or MaxWaitMs.
-void handleFetch(BrokerState &s, const RequestContext &, FetchRequest &req,
-                 std::function<void(std::optional<FetchResponse>)> reply)
-{
-    std::int64_t bytes = 0;
-    FetchResponse now = buildFetchResponse(s, req, bytes);
-    if (bytes >= std::max(req.MinBytes, 1) || req.MaxWaitMs <= 0 || !s.runAfter) {
-        reply(std::move(now));
-        return;
-    }
-    const std::uint64_t id = s.nextFetchId++;
-    auto shared = std::make_shared<std::pair<FetchRequest, std::function<void(std::optional<FetchResponse>)>>>(
-        std::move(req), std::move(reply));
-    s.pendingFetches.push_back({id, [&s, shared](bool deadline) {
-                                    std::int64_t got = 0;
-                                    FetchResponse r = buildFetchResponse(s, shared->first, got);
-                                    if (!deadline && got < std::max(shared->first.MinBytes, 1))
-                                        return false;
-                                    shared->second(std::move(r));
-                                    return true;
-                                }});
-    s.runAfter(std::chrono::milliseconds(shared->first.MaxWaitMs), [&s, id] {
-        for (auto it = s.pendingFetches.begin(); it != s.pendingFetches.end(); ++it) {
-            if (it->id != id)
-                continue;
-            auto retry = std::move(it->retry);
-            s.pendingFetches.erase(it);
-            retry(true);
-            return;
-        }
-    });
 }
 
 using core::ListOffsetsRequest;
@@ -365,10 +293,7 @@ std::vector<ApiEntry> dataApis(BrokerState &s)
     std::vector<ApiEntry> t;
     t.push_back(makeApiEntry<ProduceRequest, ProduceResponse>(
         3, 9, [&s](const RequestContext &c, ProduceRequest &r) { return handleProduce(s, c, r); }));
-    t.push_back(makeDeferredApiEntry<FetchRequest, FetchResponse>(
-        4, 12, [&s](const RequestContext &c, FetchRequest &r, std::function<void(std::optional<FetchResponse>)> reply) {
-            handleFetch(s, c, r, std::move(reply));
-        }));
+    t.push_back(fetchApiEntry(s));
     t.push_back(makeApiEntry<ListOffsetsRequest, ListOffsetsResponse>(
         0, 7, [&s](const RequestContext &c, ListOffsetsRequest &r) { return handleListOffsets(s, c, r); }));
     t.push_back(makeApiEntry<DeleteRecordsRequest, DeleteRecordsResponse>(

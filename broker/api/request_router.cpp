@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/api/request_router.h"
 
+#include "core/common/big_endian.h"
+
 namespace spillway::broker {
 
 using core::ApiKey;
@@ -55,6 +57,19 @@ HandlerOutcome RequestRouter::handleApiVersions(const core::RequestHeader &heade
 
 namespace {
 
+/// The frame of a response body: size prefix and response header before the
+/// encoded bytes; the size counts the file regions too.
+ResponseParts framed(std::int32_t correlationId, bool flexibleHeader, ResponseParts body)
+{
+    ResponseParts out(core::frameResponse(correlationId, flexibleHeader, body.bytes));
+    const std::size_t headerBytes = out.bytes.size() - body.bytes.size();
+    out.files = std::move(body.files);
+    for (auto &s : out.files)
+        s.at += headerBytes;
+    core::storeBigEndian<std::int32_t>(out.bytes.data(), static_cast<std::int32_t>(out.wireSize() - 4));
+    return out;
+}
+
 HandlerOutcome toOutcome(core::ApiKey key, std::int16_t firstFlexibleVersion, const core::RequestHeader &header,
                          ApiEntry::Body body)
 {
@@ -63,7 +78,7 @@ HandlerOutcome toOutcome(core::ApiKey key, std::int16_t firstFlexibleVersion, co
     if (!*body)
         return HandlerOutcome::noResponse();
     const bool flexibleHeader = core::responseHeaderIsFlexible(key, firstFlexibleVersion, header.apiVersion);
-    return HandlerOutcome::respond(core::frameResponse(header.correlationId, flexibleHeader, **body));
+    return HandlerOutcome::respond(framed(header.correlationId, flexibleHeader, std::move(**body)));
 }
 
 /// Shared by a deferred request's Reply and the router call that started
@@ -136,7 +151,7 @@ HandlerOutcome RequestRouter::handle(std::span<const std::byte> frame, const Cli
     if (!*result)
         return HandlerOutcome::noResponse();
     const bool flexibleHeader = core::responseHeaderIsFlexible(entry->key, entry->firstFlexibleVersion, apiVersion);
-    return HandlerOutcome::respond(core::frameResponse(header->correlationId, flexibleHeader, **result));
+    return HandlerOutcome::respond(framed(header->correlationId, flexibleHeader, std::move(**result)));
 }
 
 } // namespace spillway::broker

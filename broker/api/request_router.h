@@ -25,9 +25,10 @@ struct RequestContext {
 /// flexible version (from the message definition) and the handler, which
 /// decodes the body and returns the encoded response body (or no response).
 struct ApiEntry {
-    /// An encoded response body, no response (nullopt), or an error that
-    /// closes the connection.
-    using Body = core::Result<std::optional<std::vector<std::byte>>>;
+    /// An encoded response body (with the file regions a Fetch sends from
+    /// segments), no response (nullopt), or an error that closes the
+    /// connection.
+    using Body = core::Result<std::optional<ResponseParts>>;
     /// Delivers the answer of a deferred request; call it exactly once, on
     /// the loop thread, at any time (even before the handler returns).
     using Reply = std::function<void(Body)>;
@@ -44,6 +45,16 @@ struct ApiEntry {
     std::function<core::Status(const RequestContext &, std::span<const std::byte> body, Reply)> deferredHandler;
 };
 
+/// Encodes a response struct into a body without file regions.
+template <class Resp>
+core::Result<ResponseParts> encodeResponseBody(const Resp &response, std::int16_t version)
+{
+    auto encoded = core::encodeMessage(response, version);
+    if (!encoded.ok())
+        return encoded.error();
+    return ResponseParts(std::move(*encoded));
+}
+
 /// Builds a table row from typed request/response structs: the handler
 /// receives the decoded request and returns the response struct (or nullopt
 /// for "no response", e.g. Produce with acks=0).
@@ -57,30 +68,30 @@ ApiEntry makeApiEntry(std::int16_t minVersion, std::int16_t maxVersion,
     e.minVersion = minVersion;
     e.maxVersion = maxVersion;
     e.firstFlexibleVersion = Req::kFirstFlexibleVersion;
-    e.handler =
-        [fn = std::move(fn)](const RequestContext &ctx,
-                             std::span<const std::byte> body) -> core::Result<std::optional<std::vector<std::byte>>> {
+    e.handler = [fn = std::move(fn)](const RequestContext &ctx, std::span<const std::byte> body) -> ApiEntry::Body {
         auto request = core::decodeMessage<Req>(body, ctx.header.apiVersion);
         if (!request.ok())
             return request.error();
         std::optional<Resp> response = fn(ctx, *request);
         if (!response)
-            return std::optional<std::vector<std::byte>>{};
-        auto encoded = core::encodeMessage(*response, ctx.header.apiVersion);
+            return std::optional<ResponseParts>{};
+        auto encoded = encodeResponseBody(*response, ctx.header.apiVersion);
         if (!encoded.ok())
             return encoded.error();
-        return std::optional<std::vector<std::byte>>(std::move(*encoded));
+        return std::optional<ResponseParts>(std::move(*encoded));
     };
     return e;
 }
 
 /// Builds a table row for an API that may answer later: `fn` gets the decoded
 /// request and a `reply` to call exactly once with the response (nullopt for
-/// none), possibly before it returns.
+/// none), possibly before it returns. `encode` turns the response into a
+/// body (Fetch passes one that leaves file regions for the records).
 template <class Req, class Resp>
 ApiEntry makeDeferredApiEntry(
     std::int16_t minVersion, std::int16_t maxVersion,
-    std::function<void(const RequestContext &, Req &, std::function<void(std::optional<Resp>)> reply)> fn)
+    std::function<void(const RequestContext &, Req &, std::function<void(std::optional<Resp>)> reply)> fn,
+    core::Result<ResponseParts> (*encode)(const Resp &, std::int16_t) = &encodeResponseBody<Resp>)
 {
     static_assert(Req::kApiKey == Resp::kApiKey);
     ApiEntry e;
@@ -88,23 +99,23 @@ ApiEntry makeDeferredApiEntry(
     e.minVersion = minVersion;
     e.maxVersion = maxVersion;
     e.firstFlexibleVersion = Req::kFirstFlexibleVersion;
-    e.deferredHandler = [fn = std::move(fn)](const RequestContext &ctx, std::span<const std::byte> body,
-                                             ApiEntry::Reply reply) -> core::Status {
+    e.deferredHandler = [fn = std::move(fn), encode](const RequestContext &ctx, std::span<const std::byte> body,
+                                                     ApiEntry::Reply reply) -> core::Status {
         auto request = core::decodeMessage<Req>(body, ctx.header.apiVersion);
         if (!request.ok())
             return request.error();
         const std::int16_t version = ctx.header.apiVersion;
-        fn(ctx, *request, [reply = std::move(reply), version](std::optional<Resp> response) {
+        fn(ctx, *request, [reply = std::move(reply), version, encode](std::optional<Resp> response) {
             if (!response) {
-                reply(std::optional<std::vector<std::byte>>{});
+                reply(std::optional<ResponseParts>{});
                 return;
             }
-            auto encoded = core::encodeMessage(*response, version);
+            auto encoded = encode(*response, version);
             if (!encoded.ok()) {
                 reply(encoded.error());
                 return;
             }
-            reply(std::optional<std::vector<std::byte>>(std::move(*encoded)));
+            reply(std::optional<ResponseParts>(std::move(*encoded)));
         });
         return {};
     };

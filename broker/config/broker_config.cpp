@@ -224,6 +224,7 @@ Result<BrokerConfig> BrokerConfig::parse(std::string_view text)
     longKey("log.flush.interval.messages", c.logFlushIntervalMessages, 1, INT64_MAX);
     longKey("log.flush.interval.ms", c.logFlushIntervalMs, 0, INT64_MAX);
     longKey("group.initial.rebalance.delay.ms", c.groupInitialRebalanceDelayMs, 0, INT32_MAX);
+    longKey("max.incremental.fetch.session.cache.slots", c.maxIncrementalFetchSessionCacheSlots, 0, INT32_MAX);
     if (error)
         return *error;
 

@@ -46,6 +46,7 @@ struct BrokerConfig {
     std::int64_t logFlushIntervalMessages = INT64_MAX;
     std::int64_t logFlushIntervalMs = INT64_MAX;
     std::int32_t groupInitialRebalanceDelayMs = 3000;
+    std::int32_t maxIncrementalFetchSessionCacheSlots = 1000; ///< fetch sessions (KIP-227) kept at most
     /// Spillway's own keys (prefixed `spillway.`).
     bool createMissingLogDirs = false;                          ///< spillway.log.dirs.create.missing
     PlacementPolicy placement = PlacementPolicy::MostFreeSpace; ///< spillway.partition.placement

@@ -55,6 +55,10 @@ void LogManager::markDirOffline(std::size_t index, const Error &error)
     for (auto &[key, entry] : m_partitions) {
         if (entry.dir == index)
             entry.log->markOffline(error);
+        // A move into this dir is abandoned by dropOfflineFutures(), outside
+        // whatever call of the future replica reported the error.
+        if (entry.future && entry.futureDir == index)
+            entry.future->markOffline(error);
     }
     dir.lock.release();
     say("log dir " + dir.path.string() + " is offline: " + error.describe());
@@ -71,16 +75,19 @@ std::optional<std::size_t> LogManager::chooseDir() const
         std::size_t count;
         dev_t device;
     };
+    // Kafka's nextLogDirs counts future replicas (moves in progress) too.
+    const auto replicasIn = [this](std::size_t i) {
+        return static_cast<std::size_t>(std::count_if(m_partitions.begin(), m_partitions.end(), [i](const auto &kv) {
+            return kv.second.dir == i || (kv.second.future && kv.second.futureDir == i);
+        }));
+    };
     std::optional<Candidate> best;
     for (std::size_t i = 0; i < m_dirs.size(); ++i) {
         if (!m_dirs[i].online)
             continue;
         struct stat st {};
         const dev_t device = ::stat(m_dirs[i].path.c_str(), &st) == 0 ? st.st_dev : 0;
-        const Candidate c{i, spaceOf(m_dirs[i].path).usable,
-                          static_cast<std::size_t>(std::count_if(m_partitions.begin(), m_partitions.end(),
-                                                                 [i](const auto &kv) { return kv.second.dir == i; })),
-                          device};
+        const Candidate c{i, spaceOf(m_dirs[i].path).usable, replicasIn(i), device};
         if (!best) {
             best = c;
             continue;
@@ -111,7 +118,15 @@ Result<PartitionLog *> LogManager::createPartition(const std::string &topic, cor
     if (find(topic, partition))
         return makeError(Errc::InvalidArgument,
                          "partition " + core::partitionDirName(topic, partition) + " already exists");
-    const auto dir = chooseDir();
+    // AlterReplicaLogDirs may have chosen the dir before the partition existed.
+    const Key key{topic, partition.get()};
+    std::optional<std::size_t> dir;
+    if (auto preferred = m_preferredDirs.find(key); preferred != m_preferredDirs.end()) {
+        if (m_dirs[preferred->second].online)
+            dir = preferred->second;
+    }
+    if (!dir)
+        dir = chooseDir();
     if (!dir)
         return makeError(Errc::Io, "no online log dir for " + core::partitionDirName(topic, partition));
     auto log = PartitionLog::create(m_dirs[*dir].path, topic, partition, topicId, m_options.logConfig, nowMs);
@@ -123,6 +138,7 @@ Result<PartitionLog *> LogManager::createPartition(const std::string &topic, cor
     PartitionLog *raw = log.value().get();
     if (auto st = adopt(std::move(log.value()), *dir); !st)
         return st.error();
+    m_preferredDirs.erase(key);
     return raw;
 }
 
@@ -162,6 +178,9 @@ Status LogManager::deletePartition(std::string_view topic, core::PartitionId par
     auto it = m_partitions.find(Key{std::string(topic), partition.get()});
     if (it == m_partitions.end())
         return makeError(Errc::NotFound, "no partition " + core::partitionDirName(topic, partition));
+    // A move in progress goes first: a crash in between leaves the current
+    // replica and no future.
+    removeFuture(it->first, it->second, nowMs, "the partition is deleted");
     if (!m_dirs[it->second.dir].online) {
         // Nothing can be renamed on a failed disk; forget the replica.
         m_partitions.erase(it);
@@ -188,9 +207,20 @@ std::vector<LogDirDescription> LogManager::describeLogDirs() const
             d.totalBytes = space.total;
             d.usableBytes = space.usable;
             for (const auto &[key, entry] : m_partitions) {
-                if (entry.dir == i)
+                const PartitionLog &log = *entry.log;
+                if (entry.dir == i) {
+                    // Kafka's getLogEndOffsetLag for the current replica: max(HW - LEO, 0).
+                    const std::int64_t lag =
+                        std::max<std::int64_t>(log.highWatermark().get() - log.logEndOffset().get(), 0);
+                    d.partitions.push_back({key.first, core::PartitionId(key.second), log.sizeInBytes(), lag, false});
+                }
+                if (entry.future && entry.futureDir == i && !entry.future->offlineError()) {
+                    // ... and for the future replica: current LEO - future LEO (-1: current offline).
+                    const std::int64_t lag =
+                        log.offlineError() ? -1 : log.logEndOffset().get() - entry.future->logEndOffset().get();
                     d.partitions.push_back(
-                        {key.first, core::PartitionId(key.second), entry.log->sizeInBytes(), 0, false});
+                        {key.first, core::PartitionId(key.second), entry.future->sizeInBytes(), lag, true});
+                }
             }
         }
         out.push_back(std::move(d));
@@ -200,12 +230,15 @@ std::vector<LogDirDescription> LogManager::describeLogDirs() const
 
 void LogManager::tick(std::int64_t nowMs)
 {
+    dropOfflineFutures();
     for (auto &[key, entry] : m_partitions) {
-        if (entry.log->offlineError())
-            continue;
-        // Failures reach markDirOffline through the partition's handler.
-        (void)entry.log->maybeFlush(nowMs);
-        (void)entry.log->purgeDeleted(nowMs);
+        for (PartitionLog *log : {entry.log.get(), entry.future.get()}) {
+            if (log == nullptr || log->offlineError())
+                continue;
+            // Failures reach markDirOffline through the partition's handler.
+            (void)log->maybeFlush(nowMs);
+            (void)log->purgeDeleted(nowMs);
+        }
     }
     for (auto it = m_pendingDirDeletes.begin(); it != m_pendingDirDeletes.end();) {
         if (it->dueMs > nowMs) {
@@ -258,9 +291,14 @@ Status LogManager::writeCheckpoints(std::size_t index)
     core::OffsetCheckpoint highWatermarks;
     core::OffsetCheckpoint logStarts;
     for (const auto &[key, entry] : m_partitions) {
-        if (entry.dir != index || entry.log->offlineError())
+        // Kafka checkpoints future replicas in their own dir too (a dir never
+        // holds both replicas of a partition).
+        const PartitionLog *inDir = entry.dir == index                         ? entry.log.get()
+                                    : entry.future && entry.futureDir == index ? entry.future.get()
+                                                                               : nullptr;
+        if (inDir == nullptr || inDir->offlineError())
             continue;
-        const auto &log = *entry.log;
+        const auto &log = *inDir;
         recovery.set(key.first, log.partition(), log.recoveryPoint());
         highWatermarks.set(key.first, log.partition(), log.highWatermark());
         // Kafka records the log start only where it differs from the first segment.

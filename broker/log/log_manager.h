@@ -43,8 +43,11 @@ struct LogDirDescription {
         std::string topic;
         core::PartitionId partition{0};
         std::int64_t sizeBytes = 0;
-        std::int64_t offsetLag = 0; ///< 0 until -future replicas exist
-        bool isFuture = false;
+        /// Kafka's getLogEndOffsetLag: current replica max(HW - LEO, 0) (0
+        /// with a single replica); future replica current LEO - future LEO;
+        /// -1 when the current replica is offline.
+        std::int64_t offsetLag = 0;
+        bool isFuture = false; ///< a `-future` replica being filled by a move
     };
     std::filesystem::path path;
     bool online = false;
@@ -57,12 +60,15 @@ struct LogDirDescription {
 /// Owns the broker's log dirs (`log.dirs`) and every PartitionLog in them:
 /// the `.lock` of each dir, `meta.properties`, the clean-shutdown marker, the
 /// three offset checkpoints, placement of new partitions, partition deletion
-/// (`-delete` dirs), and KIP-112 failure handling: an I/O error in any
-/// partition takes its whole dir offline while the other dirs keep serving,
-/// and the all-offline handler fires when none is left. Single-threaded:
-/// created and used on the broker's event-loop thread, which calls tick()
-/// from a timer (flush.ms, delayed deletes, periodic checkpoints) and
-/// applyRetention() every log.retention.check.interval.ms.
+/// (`-delete` dirs), KIP-112 failure handling (an I/O error in any partition
+/// takes its whole dir offline while the other dirs keep serving, and the
+/// all-offline handler fires when none is left), and KIP-113 replica moves
+/// between its dirs (`-future` replicas, copied by moveReplicas(), swapped in
+/// when caught up; see log_manager_swap.cpp for the crash safety).
+/// Single-threaded: created and used on the broker's event-loop thread,
+/// which calls tick() from a timer (flush.ms, delayed deletes, periodic
+/// checkpoints), applyRetention() every log.retention.check.interval.ms and
+/// moveReplicas() from the ReplicaMover.
 class LogManager {
 public:
     using MessageSink = std::function<void(const std::string &)>;
@@ -98,6 +104,38 @@ public:
     core::Status deletePartition(std::string_view topic, core::PartitionId partition, std::int64_t nowMs);
 
     [[nodiscard]] std::vector<LogDirDescription> describeLogDirs() const;
+
+    /// AlterReplicaLogDirs for one partition, as Kafka 3.x's
+    /// ReplicaManager.alterReplicaLogDirs. Errors carry Kafka's error name as
+    /// their hint: destination not in log.dirs LOG_DIR_NOT_FOUND; destination
+    /// or partition offline, or creating the future replica while any dir is
+    /// offline, KAFKA_STORAGE_ERROR; a partition not hosted here
+    /// REPLICA_NOT_AVAILABLE (the destination is remembered and used when the
+    /// partition is created); a name too long for the `-future` dir
+    /// INVALID_TOPIC_EXCEPTION. The current dir as destination succeeds and
+    /// cancels a move elsewhere; another destination replaces the move.
+    core::Status alterLogDir(const std::string &topic, core::PartitionId partition,
+                             const std::filesystem::path &destination, std::int64_t nowMs);
+    /// The partition's future replica while a move is in progress.
+    [[nodiscard]] PartitionLog *findFuture(std::string_view topic, core::PartitionId partition) const;
+    /// What one moveReplicas() call did.
+    struct MoveStep {
+        std::int64_t bytesCopied = 0;
+        int swapped = 0;      ///< moves completed in this step
+        bool pending = false; ///< some move still has data to copy
+    };
+    /// Kafka's ReplicaAlterLogDirsThread, one bounded step: copies whole
+    /// batches from current logs into their future logs, round robin, until
+    /// `maxBytes` are copied (at least one batch when maxBytes > 0), and
+    /// swaps each future that has caught up in the same call.
+    MoveStep moveReplicas(std::int64_t maxBytes, std::int64_t nowMs);
+    /// Whether moveReplicas() has anything to do.
+    [[nodiscard]] bool hasPendingMoves() const;
+    /// Called when a move starts, so that the copier gets scheduled.
+    void setMoveWakeup(std::function<void()> wakeup) { m_moveWakeup = std::move(wakeup); }
+    /// Where a swap stands, for fault-injection tests (a kill -9 in between).
+    enum class SwapStage { Flushed, SourceRenamed, FutureRenamed };
+    void setSwapHookForTests(std::function<void(SwapStage)> hook) { m_swapHook = std::move(hook); }
     [[nodiscard]] bool isOnline(const std::filesystem::path &logDir) const;
 
     /// Flush per flush.ms, purge due `.deleted` files and `-delete` dirs,
@@ -123,6 +161,9 @@ private:
     struct Entry {
         std::unique_ptr<PartitionLog> log;
         std::size_t dir = 0;
+        std::unique_ptr<PartitionLog> future; ///< a move in progress
+        std::size_t futureDir = 0;
+        bool moveFailed = false; ///< the copy hit bad data; kept, not copied further
     };
     struct PendingDirDelete {
         std::filesystem::path path;
@@ -138,11 +179,29 @@ private:
     void say(const std::string &message);
     [[nodiscard]] std::optional<std::size_t> chooseDir() const;
     core::Status writeCheckpoints(std::size_t index);
+    // Replica moves (log_manager_moves.cpp, log_manager_swap.cpp).
+    [[nodiscard]] std::optional<std::size_t> dirIndexOf(const std::filesystem::path &path) const;
+    core::Status startFuture(const Key &key, Entry &entry, std::size_t dir, std::int64_t nowMs);
+    void removeFuture(const Key &key, Entry &entry, std::int64_t nowMs, const std::string &why);
+    void dropOfflineFutures();
+    [[nodiscard]] bool copyable(const Entry &entry) const;
+    bool copyChunk(const Key &key, Entry &entry, std::int64_t budget, std::int64_t nowMs, MoveStep &step);
+    void syncFutureWithSource(const Key &key, Entry &entry, std::int64_t nowMs);
+    bool swap(const Key &key, Entry &entry, std::int64_t nowMs);
+    void promoteInterruptedSwaps();
+    core::Status attachLoadedFutures(std::int64_t nowMs);
 
     LogManagerOptions m_options;
     std::vector<Dir> m_dirs;
     std::map<Key, Entry> m_partitions;
     std::vector<PendingDirDelete> m_pendingDirDeletes;
+    /// Kafka's preferredLogDirs: AlterReplicaLogDirs for a partition not yet here.
+    std::map<Key, std::size_t> m_preferredDirs;
+    /// `-future` dirs loaded at startup, attached once every dir is loaded.
+    std::vector<std::pair<std::unique_ptr<PartitionLog>, std::size_t>> m_loadedFutures;
+    std::optional<Key> m_moveCursor; ///< round robin between moves
+    std::function<void()> m_moveWakeup;
+    std::function<void(SwapStage)> m_swapHook;
     std::string m_clusterId;
     core::BrokerId m_brokerId{-1};
     std::vector<std::string> m_startupMessages;

@@ -8,6 +8,7 @@
 #include "core/storage/logdir/offset_checkpoint.h"
 #include "core/storage/logdir/topic_name.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -47,12 +48,17 @@ Result<std::unique_ptr<LogManager>> LogManager::open(const LogManagerOptions &op
     std::unique_ptr<LogManager> manager(new LogManager(options));
     if (auto st = manager->openDirs(); !st)
         return st.error();
+    // Before anything is loaded: a move stopped between its two renames.
+    manager->promoteInterruptedSwaps();
     for (std::size_t i = 0; i < manager->m_dirs.size(); ++i) {
         if (!manager->m_dirs[i].online)
             continue;
         if (auto st = manager->loadDir(i, nowMs); !st)
             return st.error();
     }
+    // Moves resume once every current replica is known.
+    if (auto st = manager->attachLoadedFutures(nowMs); !st)
+        return st.error();
     manager->m_starting = false;
     bool anyOnline = false;
     for (const auto &d : manager->m_dirs)
@@ -207,16 +213,21 @@ Status LogManager::loadDir(std::size_t index, std::int64_t nowMs)
             continue;
         }
         if (name->kind == core::PartitionDirKind::Delete) {
-            // A deletion interrupted by the last stop: finish it now.
-            std::filesystem::remove_all(entry.path(), ec);
-            if (ec) {
-                markDirOffline(index, Error::fromErrno(ec.value(), "cannot remove " + entry.path().string()));
-                return {};
+            // A deletion interrupted by the last stop: finish it after
+            // file.delete.delay.ms, as Kafka does. While a dir is offline it
+            // may be the only readable copy of a partition whose move was
+            // interrupted (see log_manager_swap.cpp): keep it then.
+            const bool allOnline = std::all_of(m_dirs.begin(), m_dirs.end(), [](const Dir &d) { return d.online; });
+            if (allOnline) {
+                m_pendingDirDeletes.push_back({entry.path(), nowMs + m_options.fileDeleteDelayMs});
+                m_startupMessages.push_back("scheduled " + entry.path().string() +
+                                            " for deletion after file.delete.delay.ms");
+            } else {
+                m_startupMessages.push_back("kept " + entry.path().string() + " while a log dir is offline");
             }
-            m_startupMessages.push_back("removed " + entry.path().string() + " (scheduled for deletion)");
             continue;
         }
-        if (name->kind != core::PartitionDirKind::Live) {
+        if (name->kind != core::PartitionDirKind::Live && name->kind != core::PartitionDirKind::Future) {
             m_startupMessages.push_back("left " + entry.path().string() + " alone (" +
                                         std::string(core::toString(name->kind)) + " replica)");
             continue;
@@ -233,11 +244,21 @@ Status LogManager::loadDir(std::size_t index, std::int64_t nowMs)
                 markDirOffline(index, log.error());
                 return {};
             }
+            if (name->kind == core::PartitionDirKind::Future) {
+                // Only a copy: the current replica keeps serving.
+                m_startupMessages.push_back("left " + entry.path().string() +
+                                            " alone: cannot load it: " + log.error().message);
+                continue;
+            }
             return makeError(log.error().code, "cannot load " + entry.path().string() + ": " + log.error().message,
                              log.error().hint);
         }
         for (const auto &m : log.value()->loadMessages())
             m_startupMessages.push_back(m);
+        if (log.value()->isFuture()) {
+            m_loadedFutures.emplace_back(std::move(log.value()), index);
+            continue;
+        }
         if (auto st = adopt(std::move(log.value()), index); !st)
             return st;
     }
@@ -259,7 +280,10 @@ Status LogManager::adopt(std::unique_ptr<PartitionLog> log, std::size_t dir)
                              it->second.log->dir().string() + " and " + log->dir().string(),
                          "remove the stale copy");
     log->setIoErrorHandler([this, dir](const Error &error) { markDirOffline(dir, error); });
-    m_partitions.emplace(std::move(key), Entry{std::move(log), dir});
+    Entry entry;
+    entry.log = std::move(log);
+    entry.dir = dir;
+    m_partitions.emplace(std::move(key), std::move(entry));
     return {};
 }
 
@@ -270,6 +294,10 @@ Status LogManager::shutdown()
     m_shutDown = true;
     std::optional<Error> firstError;
     for (auto &[key, entry] : m_partitions) {
+        if (entry.future && m_dirs[entry.futureDir].online && !entry.future->offlineError()) {
+            if (auto st = entry.future->close(); !st && !firstError)
+                firstError = st.error();
+        }
         if (!m_dirs[entry.dir].online || entry.log->offlineError())
             continue;
         if (auto st = entry.log->close(); !st && !firstError)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/log/log_segment.h"
 
+#include "broker/log/batch_scanner.h"
+
 #include "core/storage/format/batch.h"
 #include "core/storage/format/segment_parser.h"
 #include "core/storage/index/index_layout.h"
@@ -275,30 +277,8 @@ Result<std::optional<BatchHeader>> LogSegment::readHeader(std::int64_t position)
     const ssize_t n = ::pread(m_log->fd(), buf, want, static_cast<off_t>(position));
     if (n < 0)
         return ioError(errno, "cannot read batch header at byte " + std::to_string(position) + " of");
-    if (static_cast<std::size_t>(n) < want)
-        return std::optional<BatchHeader>{};
-    BatchHeader h;
-    h.position = FilePosition(position);
-    h.sizeInBytes = core::kLogOverhead + static_cast<std::int32_t>(core::loadBigEndian<std::uint32_t>(buf + 8));
-    h.magic = static_cast<std::int8_t>(buf[core::kMagicOffset]);
-    const auto offsetField = static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf));
-    if (h.sizeInBytes < core::kLogOverhead + core::kMinLegacyMessageSize || position + h.sizeInBytes > m_size)
-        return makeError(Errc::Corrupt, "batch at byte " + std::to_string(position) + " of " + m_files.log().string() +
-                                            " declares " + std::to_string(h.sizeInBytes) + " bytes, beyond the end");
-    if (h.magic >= 2) {
-        if (want < static_cast<std::size_t>(core::kRecordBatchV2HeaderSize))
-            return makeError(Errc::Corrupt,
-                             "short batch at byte " + std::to_string(position) + " of " + m_files.log().string());
-        h.baseOffset = Offset(offsetField);
-        h.lastOffset = Offset(offsetField + static_cast<std::int32_t>(core::loadBigEndian<std::uint32_t>(buf + 23)));
-        h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf + 35)));
-    } else {
-        h.baseOffset = Offset(offsetField);
-        h.lastOffset = Offset(offsetField);
-        if (h.magic == 1 && want >= 26)
-            h.maxTimestamp = Timestamp(static_cast<std::int64_t>(core::loadBigEndian<std::uint64_t>(buf + 18)));
-    }
-    return std::optional<BatchHeader>(h);
+    return parseBatchHeader(std::span<const std::byte>(buf, static_cast<std::size_t>(n)), position, m_size,
+                            m_files.log());
 }
 
 Result<std::optional<BatchHeader>> LogSegment::findBatch(Offset target) const
@@ -306,8 +286,11 @@ Result<std::optional<BatchHeader>> LogSegment::findBatch(Offset target) const
     std::int64_t pos = 0;
     if (auto entry = m_indexes.offsets().lookup(target))
         pos = entry->position.get();
+    // Up to index.interval.bytes of batches lie between the entry and the
+    // target: read their headers a chunk at a time.
+    BatchScanner scan(*m_log, m_files.log(), m_size);
     while (true) {
-        auto header = readHeader(pos);
+        auto header = scan.at(pos);
         if (!header || !*header)
             return header;
         if (header->value().lastOffset >= target)
@@ -325,8 +308,9 @@ Result<std::optional<BatchHeader>> LogSegment::findBatchByTimestamp(Timestamp ta
         if (auto at = m_indexes.offsets().lookup(m_indexes.times().absolute(entry->relativeOffset)))
             pos = at->position.get();
     }
+    BatchScanner scan(*m_log, m_files.log(), m_size);
     while (true) {
-        auto header = readHeader(pos);
+        auto header = scan.at(pos);
         if (!header || !*header)
             return header;
         if (header->value().maxTimestamp >= target)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/log/partition_log.h"
 
+#include "broker/log/batch_scanner.h"
+
 #include "core/common/fileio.h"
 #include "core/common/kafka_uuid.h"
 #include "core/storage/format/batch.h"
@@ -246,20 +248,36 @@ Result<ReadRegion> PartitionLog::read(Offset fetchOffset, std::int32_t maxBytes,
         const BatchHeader &h = first->value();
         if (h.baseOffset >= limit)
             return region;
-        std::int64_t length = h.sizeInBytes;
-        std::int64_t pos = h.position.get() + h.sizeInBytes;
-        while (true) {
-            auto next = seg.readHeader(pos);
-            if (!next)
-                return storageFailure(next.error());
-            if (!*next || length + next->value().sizeInBytes > maxBytes || next->value().baseOffset >= limit)
-                break;
-            length += next->value().sizeInBytes;
-            pos += next->value().sizeInBytes;
+        const std::int64_t start = h.position.get();
+        std::int64_t end = start + h.sizeInBytes; // at least one batch
+        // Nothing from the batch after the one holding `limit - 1` on; a
+        // limit beyond this segment leaves its end as the bound.
+        std::int64_t stop = seg.sizeInBytes();
+        const auto next = std::next(it);
+        if (limit < region.logEndOffset && (next == m_segments.end() || limit < next->first)) {
+            auto at = seg.findBatch(limit);
+            if (!at)
+                return storageFailure(at.error());
+            if (*at)
+                stop = at->value().position.get() + (at->value().baseOffset < limit ? at->value().sizeInBytes : 0);
+        }
+        if (const std::int64_t bound = std::min(stop, start + maxBytes); bound > end) {
+            // The offset index holds batch starts: jump to the last one that
+            // fits, then walk the few headers after it (one read per 16 KiB).
+            const auto &entries = seg.indexes().offsets().entries();
+            const auto e =
+                std::upper_bound(entries.begin(), entries.end(), bound,
+                                 [](std::int64_t v, const core::OffsetIndexEntry &x) { return v < x.position.get(); });
+            const std::int64_t from = e == entries.begin() ? end : std::max(end, std::prev(e)->position.get());
+            BatchScanner scan(*seg.logFile(), seg.files().log(), seg.sizeInBytes());
+            auto boundary = scan.lastBoundary(from, bound);
+            if (!boundary)
+                return storageFailure(boundary.error());
+            end = *boundary;
         }
         region.file = seg.logFile();
         region.position = h.position;
-        region.length = length;
+        region.length = end - start;
         return region;
     }
     return region;
@@ -424,15 +442,18 @@ Status PartitionLog::close()
     return {};
 }
 
-Result<std::filesystem::path> PartitionLog::renameForDeletion()
+Result<std::filesystem::path> PartitionLog::renameForDeletion(const std::string &uniqueId)
 {
-    auto hex = core::KafkaUuid::random();
-    if (!hex)
-        return hex.error();
+    std::string id = uniqueId;
+    if (id.empty()) {
+        auto hex = core::KafkaUuid::random();
+        if (!hex)
+            return hex.error();
+        id = hex->toHex();
+    }
     m_segments.clear();
     m_closed = true;
-    const auto target =
-        m_dir.parent_path() / (core::partitionDirName(m_topic, m_partition) + "." + hex->toHex() + "-delete");
+    const auto target = m_dir.parent_path() / (core::partitionDirName(m_topic, m_partition) + "." + id + "-delete");
     if (::rename(m_dir.c_str(), target.c_str()) != 0)
         return storageFailure(Error::fromErrno(errno, "cannot rename " + m_dir.string() + " to " + target.string()));
     if (auto st = core::fsyncDirectory(target.parent_path()); !st)

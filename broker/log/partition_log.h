@@ -81,14 +81,30 @@ public:
                                                               std::int64_t nowMs);
     /// Loads an existing partition dir, recovering it (ON-DISK-FORMAT §12)
     /// when the shutdown was not clean; what was done is in loadMessages().
+    /// Also loads a `-future` dir (a replica move in progress).
     static core::Result<std::unique_ptr<PartitionLog>> open(const std::filesystem::path &partitionDir,
                                                             const PartitionOpenOptions &options);
+    /// The target of a replica move (KIP-113): creates
+    /// `<logDir>/<topic>-<p>.<uuid32hex>-future` with the source's topic id
+    /// in partition.metadata, an empty leader-epoch-checkpoint and a first
+    /// segment at `firstSegmentBase` (the source's log start offset, or the
+    /// base of the batch holding it when DeleteRecords left it mid-batch).
+    static core::Result<std::unique_ptr<PartitionLog>> createFuture(const std::filesystem::path &logDir,
+                                                                    const PartitionLog &source,
+                                                                    core::Offset firstSegmentBase, std::int64_t nowMs);
 
     /// Produce: validates magic-2 batches (Strict, CRC), assigns offsets by
     /// rewriting baseOffset and partitionLeaderEpoch (outside the CRC), rolls
     /// as needed, writes, indexes, flushes per flush.messages.
     core::Result<AppendResult> append(std::span<const std::byte> recordBatches, core::LeaderEpoch epoch,
                                       std::int64_t nowMs);
+    /// Kafka's appendAsFollower, for a future replica: whole batches as read
+    /// from the source log, offsets and leader epochs kept. Checks CRCs (any
+    /// magic) and that offsets increase from the log end on (a compacted
+    /// source may have gaps, as in Kafka), then rolls, writes and indexes as
+    /// append() does and records the batches' leader epochs. Does not move
+    /// the high watermark: the caller sets it from the source.
+    core::Result<AppendResult> appendAsFollower(std::span<const std::byte> recordBatches, std::int64_t nowMs);
     /// Fetch: whole batches from the one holding fetchOffset, at least one
     /// even if larger than maxBytes, none at or beyond `upTo` (default: the
     /// log end). OffsetOutOfRange-like InvalidArgument outside [start, end].
@@ -120,8 +136,9 @@ public:
     core::Status close();
 
     /// Closes the files and renames the dir to `<topic>-<p>.<uuid32hex>-delete`;
-    /// returns the new path for the caller's delayed removal.
-    core::Result<std::filesystem::path> renameForDeletion();
+    /// returns the new path for the caller's delayed removal. A replica move
+    /// passes its future dir's id so that the two dirs name each other.
+    core::Result<std::filesystem::path> renameForDeletion(const std::string &uniqueId = {});
 
     void setIoErrorHandler(IoErrorHandler handler) { m_onIoError = std::move(handler); }
     /// Called by the LogManager when the dir went offline for another partition.
@@ -132,6 +149,8 @@ public:
     [[nodiscard]] core::PartitionId partition() const noexcept { return m_partition; }
     [[nodiscard]] const core::KafkaUuid &topicId() const noexcept { return m_topicId; }
     [[nodiscard]] const std::filesystem::path &dir() const noexcept { return m_dir; }
+    /// A `-future` replica (the target of a move), not the current one.
+    [[nodiscard]] bool isFuture() const noexcept { return m_future; }
     [[nodiscard]] core::Offset logStartOffset() const noexcept { return m_logStart; }
     [[nodiscard]] core::Offset logEndOffset() const noexcept;
     /// == log end while the partition has a single replica; kept separate for replication.
@@ -177,6 +196,7 @@ private:
     std::optional<core::Error> m_offline;
     IoErrorHandler m_onIoError;
     bool m_closed = false;
+    bool m_future = false;
 };
 
 } // namespace spillway::broker

@@ -59,10 +59,11 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(const std::filesystem::
     auto name = core::parsePartitionDirName(partitionDir.filename().string());
     if (!name)
         return name.error();
-    if (name->kind != core::PartitionDirKind::Live)
-        return makeError(Errc::InvalidArgument, partitionDir.string() + " is not a live partition directory");
+    if (name->kind != core::PartitionDirKind::Live && name->kind != core::PartitionDirKind::Future)
+        return makeError(Errc::InvalidArgument, partitionDir.string() + " is not a live or future partition directory");
     std::unique_ptr<PartitionLog> log(new PartitionLog());
     log->m_dir = partitionDir;
+    log->m_future = name->kind == core::PartitionDirKind::Future;
     log->m_topic = name->topic;
     log->m_partition = name->partition;
     log->m_config = options.config;

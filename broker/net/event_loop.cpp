@@ -2,6 +2,8 @@
 #include "broker/net/event_loop.h"
 
 #include <cerrno>
+#include <csignal>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -113,6 +115,12 @@ void EventLoop::drainPosted()
 
 void EventLoop::run()
 {
+    // sendfile(2) has no MSG_NOSIGNAL: a peer that hangs up in the middle of
+    // a response must give this thread EPIPE, not kill the process.
+    sigset_t pipe;
+    ::sigemptyset(&pipe);
+    ::sigaddset(&pipe, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     epoll_event events[64];
     for (;;) {
         {

@@ -42,6 +42,7 @@ public:
     void post(Task task);
 
     /// Dispatches until stop(); returns at once if stop() was already called.
+    /// Blocks SIGPIPE on the calling thread (sockets report EPIPE instead).
     void run();
     void stop();
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/net/kafka_server.h"
 
+#include "broker/net/outbound_queue.h"
+
 #include "core/common/big_endian.h"
 
 #include <arpa/inet.h>
@@ -20,9 +22,8 @@ struct KafkaServer::Connection {
     std::uint64_t id = 0;
     int fd = -1;
     ClientInfo client;
-    std::vector<std::byte> in;  ///< bytes received, not yet a complete frame
-    std::vector<std::byte> out; ///< response bytes not yet written
-    std::size_t outOffset = 0;
+    std::vector<std::byte> in;                     ///< bytes received, not yet a complete frame
+    OutboundQueue out;                             ///< responses not yet written
     std::uint32_t interest = EPOLLIN | EPOLLRDHUP; ///< what the loop watches now
     std::uint64_t nextSeq = 0;                     ///< number of the next request
     bool muted = false;                            ///< a deferred request is in flight
@@ -182,9 +183,7 @@ bool KafkaServer::processFrames(Connection &c)
         case HandlerOutcome::Kind::Close:
             closeConnection(id, outcome.reason + " (from " + c.client.peer + "); closing the connection");
             return false;
-        case HandlerOutcome::Kind::Respond:
-            c.out.insert(c.out.end(), outcome.response.begin(), outcome.response.end());
-            break;
+        case HandlerOutcome::Kind::Respond: c.out.push(std::move(outcome.response)); break;
         case HandlerOutcome::Kind::Deferred:
             // Like Kafka's muted channel: no further request of this
             // connection is handled until this one is answered.
@@ -211,7 +210,7 @@ void KafkaServer::complete(std::uint64_t connectionId, std::uint64_t requestSeq,
         return;
     }
     if (outcome.kind == HandlerOutcome::Kind::Respond)
-        c.out.insert(c.out.end(), outcome.response.begin(), outcome.response.end());
+        c.out.push(std::move(outcome.response));
     c.muted = false;
     // complete() is usually called from inside another connection's handler
     // (the JoinGroup that completes a rebalance answers every member), which
@@ -234,21 +233,12 @@ void KafkaServer::resume(std::uint64_t connectionId)
 
 void KafkaServer::flush(Connection &c)
 {
-    while (c.outOffset < c.out.size()) {
-        const ssize_t n = ::send(c.fd, c.out.data() + c.outOffset, c.out.size() - c.outOffset, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN) // == EWOULDBLOCK on Linux
-                break;
-            closeConnection(c.id, {});
-            return;
-        }
-        c.outOffset += static_cast<std::size_t>(n);
-    }
-    if (c.outOffset == c.out.size()) {
-        c.out.clear();
-        c.outOffset = 0;
+    const auto outcome = c.out.write(c.fd);
+    if (outcome.state == OutboundQueue::State::Failed) {
+        closeConnection(c.id, outcome.error.empty() ? std::string()
+                                                    : "response to " + c.client.peer + " failed: " + outcome.error +
+                                                          "; closing the connection");
+        return;
     }
     updateInterest(c);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/net/event_loop.h"
+#include "broker/net/response_parts.h"
 #include "core/common/result.h"
 
 #include <cstddef>
@@ -23,10 +24,14 @@ namespace spillway::broker {
 struct HandlerOutcome {
     enum class Kind { Respond, NoResponse, Close, Deferred };
     Kind kind = Kind::Respond;
-    std::vector<std::byte> response; ///< a whole frame (size prefix included)
-    std::string reason;              ///< why the connection is closed
+    ResponseParts response; ///< a whole frame (size prefix included), possibly with file regions
+    std::string reason;     ///< why the connection is closed
 
-    static HandlerOutcome respond(std::vector<std::byte> frame) { return {Kind::Respond, std::move(frame), {}}; }
+    static HandlerOutcome respond(ResponseParts frame) { return {Kind::Respond, std::move(frame), {}}; }
+    static HandlerOutcome respond(std::vector<std::byte> frame)
+    {
+        return {Kind::Respond, ResponseParts(std::move(frame)), {}};
+    }
     static HandlerOutcome noResponse() { return {Kind::NoResponse, {}, {}}; }
     static HandlerOutcome close(std::string why) { return {Kind::Close, {}, std::move(why)}; }
     static HandlerOutcome deferred() { return {Kind::Deferred, {}, {}}; }
@@ -50,9 +55,11 @@ using RequestCallback = std::function<HandlerOutcome(std::span<const std::byte> 
 
 /// A TCP server for the Kafka wire protocol: accepts connections, cuts the
 /// byte stream into size-prefixed frames, hands each to the callback and
-/// writes the responses back in request order. A frame with a negative size
-/// or one above `maxRequestBytes` (socket.request.max.bytes) closes that
-/// connection only. Lives on the loop's thread.
+/// writes the responses back in request order, file regions with sendfile
+/// (OutboundQueue). A frame with a negative size or one above
+/// `maxRequestBytes` (socket.request.max.bytes) closes that connection only,
+/// as does a segment that shrinks while its bytes are being sent. Lives on
+/// the loop's thread.
 class KafkaServer {
 public:
     KafkaServer(EventLoop &loop, RequestCallback callback, std::int32_t maxRequestBytes);

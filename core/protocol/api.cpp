@@ -113,6 +113,7 @@ std::string_view toString(KafkaError error) noexcept
     case KafkaError::ThrottlingQuotaExceeded: return "THROTTLING_QUOTA_EXCEEDED";
     case KafkaError::UnknownTopicId: return "UNKNOWN_TOPIC_ID";
     case KafkaError::InconsistentTopicId: return "INCONSISTENT_TOPIC_ID";
+    case KafkaError::FetchSessionTopicIdError: return "FETCH_SESSION_TOPIC_ID_ERROR";
     }
     return "UNKNOWN";
 }

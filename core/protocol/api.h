@@ -114,6 +114,7 @@ enum class KafkaError : std::int16_t {
     ThrottlingQuotaExceeded = 89,
     UnknownTopicId = 100,
     InconsistentTopicId = 103,
+    FetchSessionTopicIdError = 106,
 };
 /// Kafka's upper-case name, e.g. "KAFKA_STORAGE_ERROR"; "UNKNOWN(<n>)" otherwise.
 std::string_view toString(KafkaError error) noexcept;

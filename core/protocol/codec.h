@@ -30,6 +30,18 @@ constexpr Versions kNoVersions{1, 0};
 struct RecordsView {
     std::span<const std::byte> bytes;
     bool isNull = true;
+    /// Encoding only, for zero-copy responses: when >= 0, the records are not
+    /// in `bytes` but this many bytes that the caller sends from elsewhere (a
+    /// segment file, with sendfile). The encoder writes their length prefix
+    /// and notes where they go (Encoder::externalRecords()).
+    std::int64_t externalSize = -1;
+};
+
+/// Where a RecordsView's external bytes go in an encoded message: `size`
+/// bytes inserted at byte `position` of the encoded buffer.
+struct ExternalRecords {
+    std::size_t position = 0;
+    std::int64_t size = 0;
 };
 
 using Bytes = std::vector<std::byte>;
@@ -125,6 +137,8 @@ public:
     [[nodiscard]] bool ok() const noexcept { return m_error.empty(); }
     [[nodiscard]] const std::string &error() const noexcept { return m_error; }
     WireWriter &writer() noexcept { return m_out; }
+    /// The RecordsView fields with an externalSize, in encoding order.
+    [[nodiscard]] const std::vector<ExternalRecords> &externalRecords() const noexcept { return m_external; }
 
     template <class T>
     void field(const T &value, Versions present = kAllVersions, Versions nullable = kNoVersions)
@@ -165,6 +179,7 @@ private:
     std::int16_t m_version;
     bool m_flexible;
     std::string m_error;
+    std::vector<ExternalRecords> m_external;
 };
 
 } // namespace spillway::core

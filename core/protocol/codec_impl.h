@@ -223,6 +223,18 @@ void Encoder::write(const T &value, bool nullable)
                 m_out.i32(-1);
             return;
         }
+        if (value.externalSize >= 0) {
+            if (value.externalSize > INT32_MAX) {
+                fail("records of " + std::to_string(value.externalSize) + " bytes do not fit a message");
+                return;
+            }
+            if (m_flexible)
+                writeLength(static_cast<std::size_t>(value.externalSize));
+            else
+                m_out.i32(static_cast<std::int32_t>(value.externalSize));
+            m_external.push_back({m_out.size(), value.externalSize});
+            return;
+        }
         if (m_flexible)
             writeLength(value.bytes.size());
         else
@@ -282,6 +294,8 @@ void Encoder::TagVisitor::operator()(std::uint32_t tag, const T &value, Versions
     sub.write(value, true);
     if (!sub.ok())
         self.fail(sub.error());
+    if (!sub.m_external.empty())
+        self.fail("external records in tagged field " + std::to_string(tag));
     out.push_back({tag, sub.m_out.take()});
 }
 

@@ -36,16 +36,45 @@ Result<M> decodeMessage(std::span<const std::byte> body, std::int16_t version)
     return m;
 }
 
-/// Encodes a message body of the given version.
+/// Encodes a message body of the given version. A RecordsView with an
+/// externalSize is an error here: see encodeMessageWithExternalRecords().
 template <class M>
 Result<std::vector<std::byte>> encodeMessage(const M &message, std::int16_t version)
+{
+    Encoder e(version, isFlexible<M>(version));
+    const_cast<M &>(message).io(e);
+    if (e.ok() && !e.externalRecords().empty())
+        return makeError(Errc::InvalidArgument, std::string(toString(M::kApiKey)) + " v" + std::to_string(version) +
+                                                    ": records outside the message need "
+                                                    "encodeMessageWithExternalRecords");
+    if (!e.ok())
+        return makeError(Errc::InvalidArgument,
+                         std::string(toString(M::kApiKey)) + " v" + std::to_string(version) + ": " + e.error());
+    return e.writer().take();
+}
+
+/// A message body whose external records (RecordsView::externalSize) are
+/// left out: the wire bytes are `bytes` with each `external[i].size` bytes
+/// inserted at `external[i].position`, in order.
+struct EncodedWithExternalRecords {
+    std::vector<std::byte> bytes;
+    std::vector<ExternalRecords> external;
+};
+
+/// Encodes a message body of the given version, leaving out the bytes of
+/// records that the caller sends from elsewhere (zero-copy Fetch responses).
+template <class M>
+Result<EncodedWithExternalRecords> encodeMessageWithExternalRecords(const M &message, std::int16_t version)
 {
     Encoder e(version, isFlexible<M>(version));
     const_cast<M &>(message).io(e);
     if (!e.ok())
         return makeError(Errc::InvalidArgument,
                          std::string(toString(M::kApiKey)) + " v" + std::to_string(version) + ": " + e.error());
-    return e.writer().take();
+    EncodedWithExternalRecords out;
+    out.external = e.externalRecords();
+    out.bytes = e.writer().take();
+    return out;
 }
 
 } // namespace spillway::core

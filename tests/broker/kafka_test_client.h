@@ -66,6 +66,42 @@ public:
         return std::move(*decoded);
     }
 
+    /// A decoded response with the body it was decoded from: its RecordsView
+    /// fields point into `body`.
+    template <class Resp>
+    struct Answer {
+        std::vector<std::byte> body;
+        Resp response;
+    };
+
+    /// Like call(), for responses that carry records (Fetch).
+    template <class Resp, class Req>
+    std::optional<Answer<Resp>> callKeepingBody(const Req &request, std::int16_t version)
+    {
+        auto body = core::encodeMessage(request, version);
+        if (!body.ok())
+            return std::nullopt;
+        const auto frame = core::frameRequest(static_cast<std::int16_t>(Req::kApiKey), version, ++m_correlation,
+                                              std::string("spillway-test"), core::isFlexible<Req>(version), *body);
+        if (::send(m_fd, frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size()))
+            return std::nullopt;
+        std::byte sizeBytes[4];
+        if (::recv(m_fd, sizeBytes, 4, MSG_WAITALL) != 4)
+            return std::nullopt;
+        const auto size = static_cast<std::size_t>(core::loadBigEndian<std::uint32_t>(sizeBytes));
+        std::optional<Answer<Resp>> out(Answer<Resp>{std::vector<std::byte>(size), {}});
+        if (::recv(m_fd, out->body.data(), size, MSG_WAITALL) != static_cast<ssize_t>(size))
+            return std::nullopt;
+        std::size_t headerSize = 4;
+        if (core::responseHeaderIsFlexible(Req::kApiKey, Req::kFirstFlexibleVersion, version))
+            headerSize += 1;
+        auto decoded = core::decodeMessage<Resp>(std::span<const std::byte>(out->body).subspan(headerSize), version);
+        if (!decoded.ok())
+            return std::nullopt;
+        out->response = std::move(*decoded);
+        return out;
+    }
+
 private:
     int m_fd = -1;
     std::int32_t m_correlation = 0;

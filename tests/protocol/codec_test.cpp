@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/protocol/messages/api_versions.h"
+#include "core/protocol/messages/fetch.h"
 #include "core/protocol/request_header.h"
 #include "tests/protocol/bytes_helpers.h"
 
@@ -150,4 +151,41 @@ TEST_CASE("A truncated request header is an error", "[protocol][header]")
     auto h = parseRequestHeader(bytes({0x00, 0x03, 0x00}), 9);
     REQUIRE_FALSE(h.ok());
     CHECK(h.error().message.find("malformed request header") != std::string::npos);
+}
+
+TEST_CASE("Records sent from elsewhere get their length prefix and a place in the encoding", "[protocol][codec]")
+{
+    FetchResponse r;
+    r.SessionId = 9;
+    r.Responses.resize(1);
+    r.Responses[0].Topic = "t";
+    r.Responses[0].Partitions.resize(2);
+    r.Responses[0].Partitions[0].Records = RecordsView{{}, false, 1000};
+    r.Responses[0].Partitions[1].PartitionIndex = 1;
+    r.Responses[0].Partitions[1].Records = RecordsView{{}, false, 70};
+    CHECK_FALSE(encodeMessage(r, 11).ok()); // the bytes are not there to copy
+    for (const std::int16_t version : {std::int16_t{11}, std::int16_t{12}}) {
+        auto parts = encodeMessageWithExternalRecords(r, version);
+        REQUIRE(parts.ok());
+        REQUIRE(parts->external.size() == 2);
+        CHECK(parts->external[0].size == 1000);
+        CHECK(parts->external[1].size == 70);
+        // Splicing real bytes in gives what encodeMessage gives for them.
+        const std::vector<std::byte> a(1000, std::byte{0xaa});
+        const std::vector<std::byte> b(70, std::byte{0xbb});
+        std::vector<std::byte> spliced(parts->bytes.begin(),
+                                       parts->bytes.begin() + static_cast<std::ptrdiff_t>(parts->external[0].position));
+        spliced.insert(spliced.end(), a.begin(), a.end());
+        spliced.insert(spliced.end(), parts->bytes.begin() + static_cast<std::ptrdiff_t>(parts->external[0].position),
+                       parts->bytes.begin() + static_cast<std::ptrdiff_t>(parts->external[1].position));
+        spliced.insert(spliced.end(), b.begin(), b.end());
+        spliced.insert(spliced.end(), parts->bytes.begin() + static_cast<std::ptrdiff_t>(parts->external[1].position),
+                       parts->bytes.end());
+        FetchResponse inline_ = r;
+        inline_.Responses[0].Partitions[0].Records = RecordsView{a, false};
+        inline_.Responses[0].Partitions[1].Records = RecordsView{b, false};
+        auto whole = encodeMessage(inline_, version);
+        REQUIRE(whole.ok());
+        CHECK(spliced == *whole);
+    }
 }
