@@ -22,7 +22,7 @@ Result<std::vector<FoundFile>> listDirectoryAt(int parentFd, const std::string &
 
 /// Scans the partition directory `fullPath` (listed from `parentFd`/`name`).
 /// Shared by LogDirScanner::scanLogDir and scanPartitionDir.
-PartitionScan scanPartitionDirAt(int parentFd, const std::string &name, const std::filesystem::path &fullPath,
+PartitionScan scanPartitionDirAt(int parentFd, const std::string &name, std::filesystem::path fullPath,
                                  const LogDirScanOptions &options);
 
 } // namespace spillway::core

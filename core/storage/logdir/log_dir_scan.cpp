@@ -120,6 +120,12 @@ Result<LogDirScan> LogDirScanner::scanLogDir(const std::filesystem::path &logDir
         ::close(fd);
         return entries.error();
     }
+    // Partitions in name order from the start, in a vector of the right
+    // size: with 100k partitions, growing by doubling and sorting afterwards
+    // would move ~400-byte PartitionScans around and hold spare capacity.
+    std::sort(entries->begin(), entries->end(), [](const FoundFile &a, const FoundFile &b) { return a.name < b.name; });
+    scan.partitions.reserve(static_cast<std::size_t>(
+        std::count_if(entries->begin(), entries->end(), [](const FoundFile &f) { return f.isDirectory; })));
     for (const auto &file : *entries) {
         if (file.isDirectory) {
             if (auto name = parsePartitionDirName(file.name); !name) {
@@ -148,8 +154,9 @@ Result<LogDirScan> LogDirScanner::scanLogDir(const std::filesystem::path &logDir
     }
     ::close(fd);
 
-    std::sort(scan.partitions.begin(), scan.partitions.end(),
-              [](const PartitionScan &a, const PartitionScan &b) { return a.dirName < b.dirName; });
+    const auto byName = [](const PartitionScan &a, const PartitionScan &b) { return a.dirName < b.dirName; };
+    if (!std::is_sorted(scan.partitions.begin(), scan.partitions.end(), byName))
+        std::sort(scan.partitions.begin(), scan.partitions.end(), byName);
     std::sort(scan.unknown.begin(), scan.unknown.end(),
               [](const FoundFile &a, const FoundFile &b) { return a.name < b.name; });
     if (scan.hasLockFile && options.checkLock) {

@@ -14,21 +14,16 @@
 namespace spillway::core {
 namespace {
 
-/// Closes a DIR* (and with it the fd it was opened from).
-class DirHandle {
+/// Closes a directory fd.
+class FdGuard {
 public:
-    explicit DirHandle(DIR *dir) : m_dir(dir) {}
-    DirHandle(const DirHandle &) = delete;
-    DirHandle &operator=(const DirHandle &) = delete;
-    ~DirHandle()
-    {
-        if (m_dir != nullptr)
-            ::closedir(m_dir);
-    }
-    [[nodiscard]] DIR *get() const { return m_dir; }
+    explicit FdGuard(int fd) : m_fd(fd) {}
+    FdGuard(const FdGuard &) = delete;
+    FdGuard &operator=(const FdGuard &) = delete;
+    ~FdGuard() { ::close(m_fd); }
 
 private:
-    DIR *m_dir;
+    int m_fd;
 };
 
 /// One offset-named file, before the files of a segment are merged.
@@ -72,6 +67,10 @@ void mergeSegments(PartitionScan &scan, std::vector<SegmentPiece> &pieces)
     std::sort(pieces.begin(), pieces.end(), [](const SegmentPiece &a, const SegmentPiece &b) {
         return a.offset != b.offset ? a.offset < b.offset : a.type < b.type;
     });
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+        distinct += (i == 0 || pieces[i].offset != pieces[i - 1].offset) ? 1 : 0;
+    scan.segments.reserve(distinct);
     for (std::size_t i = 0; i < pieces.size();) {
         std::size_t end = i;
         while (end < pieces.size() && pieces[end].offset == pieces[i].offset)
@@ -152,51 +151,57 @@ Result<std::vector<FoundFile>> listDirectoryAt(int parentFd, const std::string &
     const int fd = ::openat(parentFd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return Error::fromErrno(errno, "cannot open directory " + fullPath.string());
-    DirHandle dir(::fdopendir(fd));
-    if (dir.get() == nullptr) {
-        const int err = errno;
-        ::close(fd);
-        return Error::fromErrno(err, "cannot read directory " + fullPath.string());
-    }
+    FdGuard guard(fd);
+    // getdents64 straight into a buffer: no fdopendir (its fstat and fcntl
+    // are two more syscalls per directory, 100k directories in a big log
+    // dir), and the entry type spares the stat of subdirectories, whose
+    // size is not needed. Regular files still need fstatat for st_size.
+    alignas(8) char buffer[32768];
     std::vector<FoundFile> out;
     for (;;) {
-        errno = 0;
-        const dirent *entry = ::readdir(dir.get());
-        if (entry == nullptr) {
-            if (errno != 0)
-                return Error::fromErrno(errno, "cannot read directory " + fullPath.string());
+        const ssize_t n = ::getdents64(fd, buffer, sizeof buffer);
+        if (n < 0)
+            return Error::fromErrno(errno, "cannot read directory " + fullPath.string());
+        if (n == 0)
             break;
+        for (ssize_t pos = 0; pos < n;) {
+            const auto *entry = reinterpret_cast<const dirent64 *>(buffer + pos);
+            pos += entry->d_reclen;
+            const std::string_view entryName(entry->d_name);
+            if (entryName == "." || entryName == "..")
+                continue;
+            if (entry->d_type == DT_DIR) {
+                out.push_back({std::string(entryName), 0, true});
+                continue;
+            }
+            struct stat st {};
+            if (::fstatat(fd, entry->d_name, &st, 0) != 0) {
+                if (errno != ENOENT)
+                    problems.push_back({(fullPath / entryName).string(),
+                                        Error::fromErrno(errno, "cannot stat " + (fullPath / entryName).string())});
+                continue;
+            }
+            const bool isDir = S_ISDIR(st.st_mode);
+            out.push_back({std::string(entryName), isDir ? 0 : static_cast<std::int64_t>(st.st_size), isDir});
         }
-        const std::string_view entryName(entry->d_name);
-        if (entryName == "." || entryName == "..")
-            continue;
-        struct stat st {};
-        if (::fstatat(fd, entry->d_name, &st, 0) != 0) {
-            if (errno != ENOENT)
-                problems.push_back({(fullPath / entryName).string(),
-                                    Error::fromErrno(errno, "cannot stat " + (fullPath / entryName).string())});
-            continue;
-        }
-        const bool isDir = S_ISDIR(st.st_mode);
-        out.push_back({std::string(entryName), isDir ? 0 : static_cast<std::int64_t>(st.st_size), isDir});
     }
     return out;
 }
 
-PartitionScan scanPartitionDirAt(int parentFd, const std::string &name, const std::filesystem::path &fullPath,
+PartitionScan scanPartitionDirAt(int parentFd, const std::string &name, std::filesystem::path fullPath,
                                  const LogDirScanOptions &options)
 {
     PartitionScan scan;
-    scan.path = fullPath;
-    scan.dirName = fullPath.filename().string();
+    scan.path = std::move(fullPath); // 100k partitions: one path each, not two
+    scan.dirName = scan.path.filename().string();
     if (auto parsed = parsePartitionDirName(scan.dirName))
         scan.name = std::move(parsed).value();
     else
-        scan.problems.push_back({fullPath.string(), parsed.error()});
+        scan.problems.push_back({scan.path.string(), parsed.error()});
 
-    auto entries = listDirectoryAt(parentFd, name, fullPath, scan.problems);
+    auto entries = listDirectoryAt(parentFd, name, scan.path, scan.problems);
     if (!entries) {
-        scan.problems.push_back({fullPath.string(), entries.error()});
+        scan.problems.push_back({scan.path.string(), entries.error()});
         return scan;
     }
     std::vector<SegmentPiece> pieces;
