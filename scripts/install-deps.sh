@@ -16,6 +16,8 @@ packages=(
     librdkafka-dev kcat python3-kafka
     # the lab's disks: spillway-labfs (FUSE 3)
     fuse3 libfuse3-dev
+    # the operation journal (SQLite C API)
+    libsqlite3-dev
     # tests, fuzzing, screenshots
     catch2 clang libclang-rt-14-dev xvfb xauth x11-apps imagemagick
 )
