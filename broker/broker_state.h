@@ -20,21 +20,9 @@
 
 namespace spillway::broker {
 
-/// Idempotent-producer bookkeeping for one (producer id, partition): the
-/// epoch and the last batches appended, so that a retried batch is answered
-/// with its original offset and a gap is OUT_OF_ORDER_SEQUENCE_NUMBER.
-struct ProducerPartitionState {
-    struct Batch {
-        std::int32_t firstSeq;
-        std::int32_t lastSeq;
-        std::int64_t baseOffset;
-    };
-    std::int16_t epoch = -1;
-    std::deque<Batch> recent; ///< the last 5, as Kafka keeps
-};
-
 /// What the protocol handlers share: the config, the log manager, the topic
-/// registry and config schemas, the advertised endpoint and producer state.
+/// registry and config schemas and the advertised endpoint (producer state
+/// lives with each PartitionLog).
 /// Owned by the Broker; used only on its event-loop thread.
 class BrokerState {
 public:
@@ -53,7 +41,6 @@ public:
     BrokerConfigSchema brokerSchema;
     std::string advertisedHost = "127.0.0.1";
     std::int32_t advertisedPort = 9092;
-    std::map<std::tuple<std::int64_t, std::string, std::int32_t>, ProducerPartitionState> producers;
     std::int64_t nextProducerId = 0;
     std::function<void(const std::string &)> log;
     /// Fetches waiting for data (MaxWaitMs/MinBytes); produce reports each

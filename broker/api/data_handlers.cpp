@@ -76,11 +76,13 @@ using core::ProduceResponse;
 
 /// Idempotence (KIP-98): a retried batch (same sequence range as one of the
 /// last five) gets its original offset back; a gap or a stale epoch is an error.
-std::optional<ProduceResponse::TopicProduceResponse::PartitionProduceResponse>
-checkSequence(BrokerState &s, const std::string &topic, std::int32_t partition, const ProducerFields &f)
+std::optional<ProduceResponse::TopicProduceResponse::PartitionProduceResponse> checkSequence(PartitionLog &log,
+                                                                                             const ProducerFields &f)
 {
     using PartResp = ProduceResponse::TopicProduceResponse::PartitionProduceResponse;
-    auto &state = s.producers[{f.producerId, topic, partition}];
+    // The partition's own state: rebuilt from its snapshot and batches when
+    // it was loaded, so that dedup survives a restart.
+    auto &state = log.producerStates()[f.producerId];
     if (f.producerEpoch < state.epoch) {
         PartResp r;
         r.ErrorCode = code(KafkaError::InvalidProducerEpoch);
@@ -99,7 +101,7 @@ checkSequence(BrokerState &s, const std::string &topic, std::int32_t partition, 
     for (const auto &b : state.recent) {
         if (b.firstSeq == f.baseSequence) {
             PartResp r;
-            r.BaseOffset = b.baseOffset; // duplicate: already written, acknowledge again
+            r.BaseOffset = b.baseOffset.get(); // duplicate: already written, acknowledge again
             return r;
         }
     }
@@ -143,7 +145,7 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
                 const auto producer = producerFields(p.Records.bytes);
                 std::optional<ProduceResponse::TopicProduceResponse::PartitionProduceResponse> early;
                 if (producer && producer->producerId >= 0)
-                    early = checkSequence(s, t.Name, p.Index, *producer);
+                    early = checkSequence(*log, *producer);
                 if (early) {
                     early->Index = p.Index;
                     early->LogStartOffset = log->logStartOffset().get();
@@ -170,14 +172,7 @@ std::optional<ProduceResponse> handleProduce(BrokerState &s, const RequestContex
                     // A single replica: the high watermark follows the log end.
                     log->setHighWatermark(log->logEndOffset());
                     s.delayedFetches.onAppend(t.Name, p.Index, static_cast<std::int64_t>(p.Records.bytes.size()));
-                    if (producer && producer->producerId >= 0) {
-                        auto &state = s.producers[{producer->producerId, t.Name, p.Index}];
-                        state.recent.push_back({producer->baseSequence,
-                                                producer->baseSequence + std::max(0, producer->recordCount - 1),
-                                                pr.BaseOffset});
-                        if (state.recent.size() > 5)
-                            state.recent.pop_front();
-                    }
+                    // append() recorded the batch in the partition's producer state.
                 }
             }
             pr.LogStartOffset = log ? log->logStartOffset().get() : -1;

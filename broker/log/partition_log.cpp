@@ -195,6 +195,7 @@ Result<AppendResult> PartitionLog::append(std::span<const std::byte> recordBatch
                                   validator.batches.front().maxTimestamp);
         !st)
         return storageFailure(st.error());
+    trackProducers(data);
     m_highWatermark = logEndOffset(); // single replica: everything appended is committed
     m_unflushedMessages += result.recordCount;
     if (m_unflushedMessages >= m_config.flushIntervalMessages) {
@@ -208,6 +209,8 @@ Status PartitionLog::roll(std::int64_t nowMs)
 {
     const Offset newBase = logEndOffset();
     if (auto st = active().becomeInactive(); !st)
+        return st;
+    if (auto st = writeProducerSnapshot(); !st)
         return st;
     auto seg = LogSegment::create(m_dir, newBase, m_config, nowMs);
     if (!seg)
@@ -437,6 +440,8 @@ Status PartitionLog::close()
         if (auto st = seg->flush(); !st)
             return storageFailure(st.error());
     }
+    if (auto st = writeProducerSnapshot(); !st)
+        return storageFailure(st.error());
     m_recoveryPoint = logEndOffset();
     m_closed = true;
     return {};

@@ -4,6 +4,7 @@
 #include "broker/log/file_handle.h"
 #include "broker/log/log_config.h"
 #include "broker/log/log_segment.h"
+#include "broker/log/producer_state.h"
 #include "core/common/kafka_uuid.h"
 #include "core/common/result.h"
 #include "core/common/strong_type.h"
@@ -162,6 +163,15 @@ public:
     [[nodiscard]] std::size_t segmentCount() const noexcept { return m_segments.size(); }
     [[nodiscard]] std::vector<core::Offset> segmentBaseOffsets() const;
     [[nodiscard]] const std::vector<core::LeaderEpochEntry> &leaderEpochs() const noexcept { return m_epochs; }
+    /// Idempotent-producer state of this partition by producer id: rebuilt by
+    /// open() from the latest `.snapshot` plus the batches after it, kept up
+    /// to date by append()/appendAsFollower(). The Produce handler checks
+    /// (and bumps epochs in) it; it is the only copy.
+    [[nodiscard]] ProducerStateMap &producerStates() noexcept { return m_producers; }
+    [[nodiscard]] const ProducerStateMap &producerStates() const noexcept { return m_producers; }
+    /// Writes `<log end>.snapshot` (atomically) and keeps only the latest two,
+    /// as Kafka's ProducerStateManager does at roll and at clean shutdown.
+    core::Status writeProducerSnapshot();
     /// What open() did (recovery, truncation, rebuilt indexes, stray files), for the broker's log.
     [[nodiscard]] const std::vector<std::string> &loadMessages() const noexcept { return m_loadMessages; }
 
@@ -173,6 +183,9 @@ private:
     core::Status recordEpoch(core::LeaderEpoch epoch, core::Offset startOffset);
     core::Status deleteSegmentsBelow(std::size_t count, std::int64_t nowMs, std::int64_t delayMs);
     core::Status loadSegments(const PartitionOpenOptions &options);
+    core::Status loadProducerState();
+    /// Records the producer batches of `batches` (assigned offsets, already on disk).
+    void trackProducers(std::span<const std::byte> batches);
     [[nodiscard]] LogSegment &active() const { return *m_segments.rbegin()->second; }
 
     std::filesystem::path m_dir;
@@ -193,6 +206,7 @@ private:
     };
     std::vector<PendingDelete> m_pendingDeletes;
     std::vector<std::string> m_loadMessages;
+    ProducerStateMap m_producers;
     std::optional<core::Error> m_offline;
     IoErrorHandler m_onIoError;
     bool m_closed = false;

@@ -183,6 +183,7 @@ Result<AppendResult> PartitionLog::appendAsFollower(std::span<const std::byte> r
                                   validator.batches.front().maxTimestamp);
         !st)
         return storageFailure(st.error());
+    trackProducers(recordBatches);
     m_unflushedMessages += result.recordCount;
     if (m_unflushedMessages >= m_config.flushIntervalMessages) {
         if (auto st = flush(nowMs); !st)

@@ -86,6 +86,8 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(const std::filesystem::
 
     if (auto st = log->loadSegments(options); !st)
         return st.error();
+    if (auto st = log->loadProducerState(); !st)
+        return st.error();
     return log;
 }
 
