@@ -2,6 +2,7 @@
 #include "core/common/properties.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace spillway::core {
@@ -300,6 +301,18 @@ std::optional<std::string> PropertiesDocument::get(std::string_view key) const
             return it->value;
     }
     return std::nullopt;
+}
+
+std::optional<std::int64_t> PropertiesDocument::getInt(std::string_view key) const
+{
+    const auto v = get(key);
+    if (!v)
+        return std::nullopt;
+    std::int64_t n = 0;
+    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc{} || ptr != v->data() + v->size())
+        return std::nullopt;
+    return n;
 }
 
 void PropertiesDocument::set(std::string_view key, std::string_view value)

@@ -4,6 +4,7 @@
 #include "core/common/result.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ public:
     /// The effective value of `key` (the last occurrence, as Java).
     [[nodiscard]] std::optional<std::string> get(std::string_view key) const;
     [[nodiscard]] bool contains(std::string_view key) const { return get(key).has_value(); }
+    /// get() as a whole decimal integer; nullopt when absent or not one.
+    [[nodiscard]] std::optional<std::int64_t> getInt(std::string_view key) const;
 
     /// Replaces the value of the effective occurrence in place (keeping its
     /// key spelling and separator), or appends `key=value` at the end.

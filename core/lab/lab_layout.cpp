@@ -9,21 +9,7 @@
 #include <cstdlib>
 
 namespace spillway::lab {
-namespace {
-
-std::optional<std::int64_t> intValue(const core::PropertiesDocument &doc, std::string_view key)
-{
-    const auto v = doc.get(key);
-    if (!v)
-        return std::nullopt;
-    std::int64_t n = 0;
-    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc{} || ptr != v->data() + v->size())
-        return std::nullopt;
-    return n;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string_view toString(DiskMode mode) noexcept { return mode == DiskMode::Labfs ? "labfs" : "plain"; }
 
@@ -42,7 +28,7 @@ Result<LabConfig> LabConfig::read(const std::filesystem::path &file)
         return doc.error();
     LabConfig c;
     const auto need = [&](std::string_view key) -> Result<std::int64_t> {
-        auto v = intValue(*doc, key);
+        auto v = doc->getInt(key);
         if (!v || *v < 0)
             return makeError(Errc::Corrupt, file.string() + ": missing or invalid " + std::string(key),
                              "fix the file or start over with spillway-cli lab reset --yes");
@@ -65,11 +51,11 @@ Result<LabConfig> LabConfig::read(const std::filesystem::path &file)
     if (mode != "labfs" && mode != "plain")
         return makeError(Errc::Corrupt, file.string() + ": disk.mode must be labfs or plain");
     c.mode = *mode == "labfs" ? DiskMode::Labfs : DiskMode::Plain;
-    if (auto v = intValue(*doc, "produce.bytes.per.second"))
+    if (auto v = doc->getInt("produce.bytes.per.second"))
         c.produceRate = static_cast<std::uint64_t>(*v);
-    if (auto v = intValue(*doc, "consume.bytes.per.second"))
+    if (auto v = doc->getInt("consume.bytes.per.second"))
         c.consumeRate = static_cast<std::uint64_t>(*v);
-    if (auto v = intValue(*doc, "message.bytes"); v && *v > 0)
+    if (auto v = doc->getInt("message.bytes"); v && *v > 0)
         c.messageBytes = static_cast<std::uint32_t>(*v);
     return c;
 }

@@ -10,22 +10,10 @@
 namespace spillway::lab {
 namespace {
 
-std::optional<std::int64_t> intValue(const core::PropertiesDocument &doc, const std::string &key)
-{
-    const auto v = doc.get(key);
-    if (!v)
-        return std::nullopt;
-    std::int64_t n = 0;
-    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc{} || ptr != v->data() + v->size())
-        return std::nullopt;
-    return n;
-}
-
 std::optional<ProcessRef> processValue(const core::PropertiesDocument &doc, const std::string &prefix)
 {
-    const auto pid = intValue(doc, prefix + ".pid");
-    const auto start = intValue(doc, prefix + ".start.time");
+    const auto pid = doc.getInt(prefix + ".pid");
+    const auto start = doc.getInt(prefix + ".start.time");
     if (!pid || !start || *pid <= 0)
         return std::nullopt;
     return ProcessRef{static_cast<pid_t>(*pid), static_cast<std::uint64_t>(*start)};
@@ -112,7 +100,7 @@ Result<std::optional<LabState>> LabState::read(const std::filesystem::path &file
         if (key.starts_with("broker.") && key.ends_with(".port") && key.find(".disk.") == std::string::npos) {
             const int id = std::atoi(key.c_str() + 7);
             BrokerRun &b = state.ensureBroker(id);
-            b.port = static_cast<int>(intValue(*doc, key).value_or(0));
+            b.port = static_cast<int>(doc->getInt(key).value_or(0));
             b.process = processValue(*doc, "broker." + std::to_string(id));
         } else if (auto d = diskKey(key); d && key.ends_with(".mounted")) {
             DiskRun &disk = state.ensureDisk(d->first, d->second);

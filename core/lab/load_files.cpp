@@ -5,22 +5,8 @@
 #include "core/common/properties.h"
 #include "core/lab/lab_units.h"
 
-#include <charconv>
-
 namespace spillway::lab {
 namespace {
-
-std::optional<std::int64_t> intValue(const core::PropertiesDocument &doc, std::string_view key)
-{
-    const auto v = doc.get(key);
-    if (!v)
-        return std::nullopt;
-    std::int64_t n = 0;
-    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc{} || ptr != v->data() + v->size())
-        return std::nullopt;
-    return n;
-}
 
 std::string rateText(std::uint64_t rate) { return rate == kUnlimitedRate ? std::string("-1") : std::to_string(rate); }
 
@@ -42,11 +28,11 @@ Result<LoadRates> LoadRates::read(const std::filesystem::path &file)
     if (!doc)
         return doc.error();
     LoadRates r;
-    if (auto v = intValue(*doc, "produce.bytes.per.second"))
+    if (auto v = doc->getInt("produce.bytes.per.second"))
         r.produceBytesPerSecond = rateValue(*v);
-    if (auto v = intValue(*doc, "consume.bytes.per.second"))
+    if (auto v = doc->getInt("consume.bytes.per.second"))
         r.consumeBytesPerSecond = rateValue(*v);
-    if (auto v = intValue(*doc, "message.bytes"); v && *v > 0 && *v <= (64 << 20))
+    if (auto v = doc->getInt("message.bytes"); v && *v > 0 && *v <= (64 << 20))
         r.messageBytes = static_cast<std::uint32_t>(*v);
     return r;
 }
@@ -69,7 +55,7 @@ Result<LoadStatus> LoadStatus::read(const std::filesystem::path &file)
         return doc.error();
     LoadStatus s;
     const auto get = [&](std::string_view key, std::int64_t &target) {
-        if (auto v = intValue(*doc, key))
+        if (auto v = doc->getInt(key))
             target = *v;
     };
     get("pid", s.pid);

@@ -166,3 +166,14 @@ TEST_CASE("line endings are kept - CRLF files stay CRLF, a missing last newline 
     bare.set("flag", "on");
     CHECK(bare.serialize() == "flag=on\n");
 }
+
+TEST_CASE("PropertiesDocument getInt reads whole decimal integers only", "[properties]")
+{
+    const auto doc = parseOk("a=42\nb=-7\nc=12x\nd=\ne=9223372036854775808\n");
+    CHECK(doc.getInt("a") == 42);
+    CHECK(doc.getInt("b") == -7);
+    CHECK_FALSE(doc.getInt("c").has_value());
+    CHECK_FALSE(doc.getInt("d").has_value());
+    CHECK_FALSE(doc.getInt("e").has_value()); // out of range
+    CHECK_FALSE(doc.getInt("missing").has_value());
+}
