@@ -56,39 +56,6 @@ constexpr const char *kHelp =
     "\n"
     "Exit status: 0 all good, 1 problems (crashed, unresponsive, refused), 2 usage or I/O error.\n";
 
-/// Removes every "--flag V" / "--flag=V" and returns the values in order.
-std::vector<std::string> takeValues(std::vector<std::string> &args, std::string_view flag, bool &missing)
-{
-    std::vector<std::string> out;
-    const std::string prefix = std::string(flag) + "=";
-    for (std::size_t i = 0; i < args.size();) {
-        if (args[i] == flag) {
-            if (i + 1 >= args.size()) {
-                missing = true;
-                args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-                continue;
-            }
-            out.push_back(args[i + 1]);
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                       args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-        } else if (args[i].rfind(prefix, 0) == 0) {
-            out.push_back(args[i].substr(prefix.size()));
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-        } else {
-            ++i;
-        }
-    }
-    return out;
-}
-
-std::optional<std::string> takeValue(std::vector<std::string> &args, std::string_view flag, bool &missing)
-{
-    auto all = takeValues(args, flag, missing);
-    if (all.empty())
-        return std::nullopt;
-    return all.back();
-}
-
 std::optional<std::int64_t> parsePositive(const std::string &text)
 {
     std::int64_t v = 0;

@@ -38,4 +38,53 @@ bool takeFlag(std::vector<std::string> &args, std::string_view flag)
     return true;
 }
 
+std::vector<std::string> takeValues(std::vector<std::string> &args, std::string_view flag, bool &missing)
+{
+    std::vector<std::string> out;
+    const std::string prefix = std::string(flag) + "=";
+    for (std::size_t i = 0; i < args.size();) {
+        const auto at = args.begin() + static_cast<std::ptrdiff_t>(i);
+        if (args[i] == flag) {
+            if (i + 1 >= args.size()) {
+                missing = true;
+                args.erase(at);
+                continue;
+            }
+            out.push_back(args[i + 1]);
+            args.erase(at, at + 2);
+        } else if (args[i].starts_with(prefix)) {
+            out.push_back(args[i].substr(prefix.size()));
+            args.erase(at);
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> takeValue(std::vector<std::string> &args, std::string_view flag, bool &missing)
+{
+    auto all = takeValues(args, flag, missing);
+    if (all.empty())
+        return std::nullopt;
+    return std::move(all.back());
+}
+
+std::vector<std::filesystem::path> splitDirs(std::string_view list)
+{
+    std::vector<std::filesystem::path> out;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+            item.remove_suffix(1);
+        if (!item.empty())
+            out.emplace_back(item);
+    }
+    return out;
+}
+
 } // namespace spillway::app

@@ -52,28 +52,6 @@ int usageError(const std::string &message)
     return ExitUsage;
 }
 
-/// Takes "--flag VALUE" or "--flag=VALUE"; `bad` when the value is missing.
-std::optional<std::string> takeValue(std::vector<std::string> &args, std::string_view flag, bool &bad)
-{
-    for (auto it = args.begin(); it != args.end(); ++it) {
-        if (*it == flag) {
-            if (it + 1 == args.end()) {
-                bad = true;
-                return std::nullopt;
-            }
-            std::string value = *(it + 1);
-            args.erase(it, it + 2);
-            return value;
-        }
-        if (it->rfind(std::string(flag) + "=", 0) == 0) {
-            std::string value = it->substr(flag.size() + 1);
-            args.erase(it);
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 std::optional<std::int32_t> toInt(const std::string &text)
 {
     std::int32_t n = 0;

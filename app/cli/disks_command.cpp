@@ -69,31 +69,6 @@ std::optional<std::string> takeOption(std::vector<std::string> &args, std::strin
     return std::nullopt;
 }
 
-std::vector<std::filesystem::path> splitDirs(std::string_view list)
-{
-    std::vector<std::filesystem::path> out;
-    while (!list.empty()) {
-        const auto comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-            item.remove_suffix(1);
-        if (!item.empty())
-            out.emplace_back(item);
-    }
-    return out;
-}
-
-template <class T>
-bool parseNumber(const std::string &text, T &out)
-{
-    const auto *end = text.data() + text.size();
-    const auto r = std::from_chars(text.data(), end, out);
-    return !text.empty() && r.ec == std::errc() && r.ptr == end;
-}
-
 /// log.dirs (else log.dir, else Kafka's default /tmp/kafka-logs) and the id.
 core::Status readConfig(const std::string &file, std::vector<std::filesystem::path> &dirs, std::optional<int> &brokerId)
 {

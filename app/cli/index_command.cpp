@@ -57,28 +57,6 @@ struct IndexArgs {
     std::vector<std::string> paths;
 };
 
-/// Takes "--index-interval-bytes N" or "--index-interval-bytes=N".
-std::optional<std::string> takeValue(std::vector<std::string> &args, std::string_view flag, bool &bad)
-{
-    for (auto it = args.begin(); it != args.end(); ++it) {
-        if (*it == flag) {
-            if (it + 1 == args.end()) {
-                bad = true;
-                return std::nullopt;
-            }
-            std::string value = *(it + 1);
-            args.erase(it, it + 2);
-            return value;
-        }
-        if (it->rfind(std::string(flag) + "=", 0) == 0) {
-            std::string value = it->substr(flag.size() + 1);
-            args.erase(it);
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 std::optional<IndexArgs> parseArgs(std::vector<std::string> args, bool rebuild, std::string &error)
 {
     IndexArgs out;
