@@ -114,10 +114,14 @@ BrokerSnapshot toBrokerSnapshot(BrokerId broker, const LocalMeasurement &local, 
         }
         if (i < local.scans.size() && local.scans[i]) {
             const LogDirScan &scan = *local.scans[i];
-            // Kafka's files only: a stray tarball in the log dir takes space but is not Kafka data.
-            d.kafkaBytes = scan.totalBytes;
+            // Kafka's files only (a stray tarball in the log dir takes space
+            // but is not Kafka data), as they sit on the disk: the active
+            // segment's preallocated sparse indexes (10 MiB st_size each)
+            // take only what has been written, so Kafka bytes never exceed
+            // the filesystem's used bytes.
+            d.kafkaBytes = scan.allocatedBytes;
             for (const auto &stray : scan.unknown)
-                d.kafkaBytes -= stray.bytes;
+                d.kafkaBytes -= stray.allocatedBytes;
             d.partitionCount = livePartitionCount(scan);
             d.partitions = partitionSizes(scan);
             for (const auto &problem : scan.problems) {

@@ -40,9 +40,10 @@ std::vector<PartitionSize> partitionSizes(const LogDirScan &scan);
 std::int64_t livePartitionCount(const LogDirScan &scan);
 
 /// A BrokerSnapshot from a local measurement, for the alert rules. Kafka
-/// bytes are the scan's total without unknown files in the log dir itself
-/// (apparent sizes, st_size, as DescribeLogDirs reports them: preallocated
-/// indexes count in full). Scan problems with EIO become I/O errors; a dir
+/// bytes are the scan's total without unknown files in the log dir itself,
+/// as allocated on the disk (st_blocks: the active segment's preallocated
+/// sparse indexes count only what is written), so that they compare with the
+/// filesystem's used bytes; partition sizes stay apparent (st_size). Scan problems with EIO become I/O errors; a dir
 /// that cannot be read that way is offline.
 BrokerSnapshot toBrokerSnapshot(BrokerId broker, const LocalMeasurement &local,
                                 BrokerLiveness state = BrokerLiveness::Unknown);

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sys/stat.h>
 
 using namespace spillway::core;
 using namespace spillway::core::measure;
@@ -36,6 +37,24 @@ std::int64_t writePartition(const std::filesystem::path &logDir, const std::stri
     return static_cast<std::int64_t>(logBytes) + 8;
 }
 
+/// What `file` takes on its filesystem (st_blocks), as the scan counts Kafka bytes.
+std::int64_t allocated(const std::filesystem::path &file)
+{
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    return static_cast<std::int64_t>(st.st_blocks) * 512;
+}
+
+/// allocated() of every regular file under `dir`.
+std::int64_t allocatedTree(const std::filesystem::path &dir)
+{
+    std::int64_t total = 0;
+    for (const auto &entry : std::filesystem::recursive_directory_iterator(dir))
+        if (entry.is_regular_file())
+            total += allocated(entry.path());
+    return total;
+}
+
 DiskProbe systemProbe()
 {
     auto probe = DiskProbe::fromSystem();
@@ -51,12 +70,19 @@ TEST_CASE("a local measurement carries Kafka bytes, partitions and the probe int
     TmpfsMount disk0(tmp / "data0", "8m");
     INFO(disk0.error());
     REQUIRE(disk0.mounted());
-    std::int64_t expected = 0;
-    expected += writePartition(tmp / "data0", "orders-0", 300'000);
-    expected += writePartition(tmp / "data0", "orders-1", 100'000);
-    expected += writePartition(tmp / "data0", "orders-2.0123456789abcdef0123456789abcdef-delete", 50'000);
+    std::int64_t written = 0;
+    written += writePartition(tmp / "data0", "orders-0", 300'000);
+    written += writePartition(tmp / "data0", "orders-1", 100'000);
+    written += writePartition(tmp / "data0", "orders-2.0123456789abcdef0123456789abcdef-delete", 50'000);
     writeFile(tmp / "data0" / "meta.properties", 20);
-    expected += 20;
+    written += 20;
+    // The active segment's index, preallocated as Kafka does: 10 MiB of
+    // st_size on an 8 MiB disk, sparse, so it takes (almost) nothing.
+    std::filesystem::resize_file(tmp / "data0" / "orders-0" / "00000000000000000000.index", 10 << 20);
+    // Kafka bytes are what Kafka's files take on the disk (st_blocks).
+    const std::int64_t expected = allocatedTree(tmp / "data0");
+    CHECK(expected >= written);
+    CHECK(expected < written + (1 << 20));           // block rounding, not the 10 MiB of the sparse index
     writeFile(tmp / "data0" / "backup.tar", 70'000); // not Kafka's: takes space, is not Kafka data
 
     const std::vector<std::filesystem::path> dirs{tmp / "data0", tmp / "data1"};

@@ -135,9 +135,11 @@ Result<LogDirScan> LogDirScanner::scanLogDir(const std::filesystem::path &logDir
             }
             scan.partitions.push_back(scanPartitionDirAt(fd, file.name, scan.path / file.name, options));
             scan.totalBytes += scan.partitions.back().totalBytes;
+            scan.allocatedBytes += scan.partitions.back().allocatedBytes;
             continue;
         }
         scan.totalBytes += file.bytes;
+        scan.allocatedBytes += file.allocatedBytes;
         const auto cp = std::find(kCheckpointFiles.begin(), kCheckpointFiles.end(), file.name);
         if (cp != kCheckpointFiles.end())
             scan.checkpoints[static_cast<std::size_t>(cp - kCheckpointFiles.begin())].bytes = file.bytes;

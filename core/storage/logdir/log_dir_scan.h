@@ -30,8 +30,11 @@ struct ScanProblem {
 /// count at their full length, as `ls -l` shows them).
 struct FoundFile {
     std::string name;
-    std::int64_t bytes = 0;
+    std::int64_t bytes = 0; ///< st_size: what Kafka's own size figures count
     bool isDirectory = false;
+    /// st_blocks * 512: what the file takes on the disk (a sparse,
+    /// preallocated index takes far less than its st_size).
+    std::int64_t allocatedBytes = 0;
 };
 
 /// One segment: its base offset and the sizes of the files that exist.
@@ -88,7 +91,8 @@ struct PartitionScan {
     std::vector<FoundFile> otherFiles; ///< known extras: quorum-state, KRaft snapshots
     std::vector<FoundFile> unknown;
     std::vector<ScanProblem> problems;
-    std::int64_t totalBytes = 0; ///< every file in the directory
+    std::int64_t totalBytes = 0;     ///< every file in the directory (st_size)
+    std::int64_t allocatedBytes = 0; ///< every file in the directory, on disk (st_blocks)
 
     [[nodiscard]] std::int64_t logBytes() const;
 };
@@ -119,6 +123,7 @@ struct LogDirScan {
     std::vector<FoundFile> unknown;
     std::vector<ScanProblem> problems; ///< broker-level ones; partitions keep their own
     std::int64_t totalBytes = 0;
+    std::int64_t allocatedBytes = 0; ///< the same, on disk (st_blocks): sparse preallocated indexes count as written
 
     [[nodiscard]] const CheckpointFileState *checkpoint(std::string_view name) const;
     [[nodiscard]] std::size_t segmentCount() const;

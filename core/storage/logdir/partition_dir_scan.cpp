@@ -182,7 +182,8 @@ Result<std::vector<FoundFile>> listDirectoryAt(int parentFd, const std::string &
                 continue;
             }
             const bool isDir = S_ISDIR(st.st_mode);
-            out.push_back({std::string(entryName), isDir ? 0 : static_cast<std::int64_t>(st.st_size), isDir});
+            out.push_back({std::string(entryName), isDir ? 0 : static_cast<std::int64_t>(st.st_size), isDir,
+                           isDir ? 0 : static_cast<std::int64_t>(st.st_blocks) * 512});
         }
     }
     return out;
@@ -208,6 +209,7 @@ PartitionScan scanPartitionDirAt(int parentFd, const std::string &name, std::fil
     pieces.reserve(entries->size());
     for (const auto &file : *entries) {
         scan.totalBytes += file.bytes;
+        scan.allocatedBytes += file.allocatedBytes;
         if (file.isDirectory) {
             scan.unknown.push_back(file);
             continue;
