@@ -257,20 +257,6 @@ void LogManager::tick(std::int64_t nowMs)
     }
 }
 
-int LogManager::applyRetention(std::int64_t nowMs)
-{
-    int deleted = 0;
-    for (auto &[key, entry] : m_partitions) {
-        if (entry.log->offlineError())
-            continue;
-        auto n = entry.log->applyRetention(m_options.retentionMs, m_options.retentionBytes, nowMs,
-                                           m_options.fileDeleteDelayMs);
-        if (n)
-            deleted += n.value();
-    }
-    return deleted;
-}
-
 Status LogManager::writeCheckpoints()
 {
     std::optional<Error> first;

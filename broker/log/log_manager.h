@@ -29,8 +29,6 @@ struct LogManagerOptions {
     bool createMissingLogDirs = false;
     PlacementPolicy placement = PlacementPolicy::MostFreeSpace;
     LogConfig logConfig;
-    std::int64_t retentionMs = 168LL * 3600 * 1000;
-    std::int64_t retentionBytes = -1;
     std::int64_t fileDeleteDelayMs = 60000;
     std::int64_t checkpointIntervalMs = 60000; ///< log.flush.offset.checkpoint.interval.ms
 
@@ -67,8 +65,9 @@ struct LogDirDescription {
 /// when caught up; see log_manager_swap.cpp for the crash safety).
 /// Single-threaded: created and used on the broker's event-loop thread,
 /// which calls tick() from a timer (flush.ms, delayed deletes, periodic
-/// checkpoints), applyRetention() every log.retention.check.interval.ms and
-/// moveReplicas() from the ReplicaMover.
+/// checkpoints) and moveReplicas() from the ReplicaMover. Retention is the
+/// broker's (Broker::applyRetention: each topic's effective retention.ms /
+/// retention.bytes, per PartitionLog).
 class LogManager {
 public:
     using MessageSink = std::function<void(const std::string &)>;
@@ -141,9 +140,6 @@ public:
     /// Flush per flush.ms, purge due `.deleted` files and `-delete` dirs,
     /// checkpoints every checkpointIntervalMs.
     void tick(std::int64_t nowMs);
-    /// Retention with the broker defaults over every online partition;
-    /// returns the number of segments scheduled for deletion.
-    int applyRetention(std::int64_t nowMs);
     /// recovery-point / replication-offset / log-start-offset checkpoints of every online dir.
     core::Status writeCheckpoints();
     /// Clean shutdown: close every log, write the checkpoints, then

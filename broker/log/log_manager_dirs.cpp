@@ -35,8 +35,6 @@ LogManagerOptions LogManagerOptions::fromBroker(const BrokerConfig &config)
     o.createMissingLogDirs = config.createMissingLogDirs;
     o.placement = config.placement;
     o.logConfig = LogConfig::fromBroker(config);
-    o.retentionMs = config.logRetentionMs;
-    o.retentionBytes = config.logRetentionBytes;
     o.fileDeleteDelayMs = config.fileDeleteDelayMs;
     return o;
 }

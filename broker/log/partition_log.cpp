@@ -362,6 +362,12 @@ Result<int> PartitionLog::applyRetention(std::int64_t retentionMs, std::int64_t 
     for (const auto &[base, seg] : m_segments)
         closed.push_back(seg.get());
     closed.pop_back(); // never the active segment
+    // Never beyond the high watermark: as in Kafka, a segment may go only when
+    // the next one starts at or below it (its every record is committed).
+    std::size_t eligible = 0;
+    for (auto it = m_segments.begin(); eligible < closed.size() && std::next(it)->first <= m_highWatermark; ++it)
+        ++eligible;
+    closed.resize(eligible);
     std::size_t count = 0;
     // Segments wholly below the log start (DeleteRecords) go first, as in Kafka.
     while (count < closed.size() && std::next(m_segments.find(closed[count]->baseOffset()))->first <= m_logStart)
