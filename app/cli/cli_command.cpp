@@ -8,6 +8,7 @@
 #include "app/cli/lab_command.h"
 #include "app/cli/log_command.h"
 #include "app/cli/ops_command.h"
+#include "app/cli/status_command.h"
 
 #include <algorithm>
 #include <array>
@@ -17,7 +18,7 @@ namespace spillway::app {
 std::span<const CliCommand> cliCommands()
 {
     // New commands register here; each lives in its own <name>_command.cpp.
-    static const std::array<CliCommand, 7> commands{{
+    static const std::array<CliCommand, 8> commands{{
         {"log", "inspect a segment, a partition dir or a log dir", runLogCommand},
         {"index", "verify or rebuild offset/time indexes of segments", runIndexCommand},
         {"brokers", "the brokers Spillway owns: add, start, stop, status, log, config", runBrokersCommand},
@@ -25,6 +26,7 @@ std::span<const CliCommand> cliCommands()
         {"lab", "the lab: a broker with small disks and load; up, down, status, drills", runLabCommand},
         {"cluster", "a live cluster: brokers, topics, log dirs, configs, replica moves, group lag", runClusterCommand},
         {"ops", "offline operations, journaled: partition move, index rebuild, list, recover", runOpsCommand},
+        {"status", "the cluster's disks, growth, time to full, lag and alerts (the console's loop)", runStatusCommand},
     }};
     return commands;
 }

@@ -167,7 +167,7 @@ std::vector<Alert> evaluateAlertRules(const ClusterSnapshot &snapshot, const Ale
 {
     std::vector<Alert> out;
     for (const auto &broker : snapshot.brokers)
-        addLogDirAlerts(broker, thresholds, previous, out);
+        addLogDirAlerts(broker, thresholds, previous, out, snapshot.topics);
     addClusterAlerts(snapshot, thresholds, out);
     // One alert per key: the same dir listed twice keeps its worst alert.
     std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) {

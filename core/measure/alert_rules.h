@@ -24,8 +24,10 @@ std::vector<Alert> evaluateAlertRules(const ClusterSnapshot &snapshot, const Ale
 
 /// The rules on log dirs and their filesystems: missing, offline / I/O
 /// errors, not mounted, root filesystem, usage, time to full, disk skew.
+/// `topics` (replication factors) tell an offline dir's alert whether its
+/// partitions have another replica.
 void addLogDirAlerts(const BrokerSnapshot &broker, const AlertThresholds &thresholds, const PreviousSeverity &previous,
-                     std::vector<Alert> &out);
+                     std::vector<Alert> &out, const std::vector<TopicSnapshot> &topics = {});
 
 /// The rules on the cluster: broker down or crashed, corrupt indexes,
 /// replication factor 1, growing consumer lag, skew across brokers.

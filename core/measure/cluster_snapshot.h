@@ -56,7 +56,12 @@ struct LogDirSnapshot {
     std::int64_t kafkaBytes = 0;
     std::int64_t partitionCount = 0;
     std::vector<PartitionSize> partitions; ///< may be empty when only totals are known
-    std::optional<GrowthEstimate> growth;  ///< of the filesystem's used bytes (from history)
+    /// 0: `partitions` were listed from the dir this round. Otherwise the dir
+    /// cannot be listed (offline) and `partitions` are what was last seen on
+    /// it, at this time: the monitor's memory of an earlier round, or
+    /// Metadata's offline replicas of the broker (bytes unknown, 0).
+    std::int64_t partitionsAsOfMs = 0;
+    std::optional<GrowthEstimate> growth; ///< of the filesystem's used bytes (from history)
 };
 
 /// Usage from DescribeLogDirs v4: TotalBytes and UsableBytes (used is the

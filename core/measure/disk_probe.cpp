@@ -61,6 +61,11 @@ std::optional<std::string> unmountedFstabEntry(const ProbeContext &ctx, const st
 
 } // namespace
 
+StatFailure classifyStatErrno(int err) noexcept
+{
+    return err == ENOENT || err == ENOTDIR ? StatFailure::Missing : StatFailure::Unreadable;
+}
+
 double FilesystemUsage::usedPercent() const
 {
     const double denom = static_cast<double>(usedBytes) + static_cast<double>(freeBytes);
@@ -112,6 +117,22 @@ DirProbe DiskProbe::probeDir(const fs::path &dir) const
     if (::stat(dir.c_str(), &st) != 0) {
         const int err = errno;
         p.error = Error::fromErrno(err, "cannot stat log dir " + dir.string());
+        if (classifyStatErrno(err) == StatFailure::Unreadable) {
+            // There, but unreadable (a failed disk answers EIO to everything):
+            // offline, not missing. The mount table still knows its mount.
+            p.exists = true;
+            p.unreadable = true;
+            p.error->hint = err == EIO || err == EROFS || err == EUCLEAN
+                                ? "the disk holding it fails: replace it (swap the disk)"
+                                : "check the permissions of the dir and its parents";
+            if (const MountEntry *m = m_context.mounts.mountFor(p.canonicalPath)) {
+                p.mountPoint = m->mountPoint;
+                p.fsType = m->fsType;
+                p.source = m->source;
+                p.ownMountPoint = m->mountPoint == p.canonicalPath.string();
+            }
+            return p;
+        }
         if (err == ENOENT) {
             p.error->hint = "create it, or mount the disk it belongs on";
             if (auto fstab = unmountedFstabEntry(m_context, p.canonicalPath.string(), "/"))
@@ -173,10 +194,11 @@ void DiskProbe::findNotMounted(LogDirsProbe &probe) const
     // Siblings: data0..data2 each sit on their own mount (at the same depth
     // below it), data3 is a plain directory on the parent filesystem.
     for (auto &d : probe.dirs) {
-        if (!d.exists || d.notMounted || d.mountPoint.empty())
+        if (!d.exists || d.unreadable || d.notMounted || d.mountPoint.empty())
             continue;
         for (const auto &e : probe.dirs) {
-            if (&e == &d || !e.exists || e.mountPoint.empty() || e.mountPoint == "/" || e.device == d.device)
+            if (&e == &d || !e.exists || e.unreadable || e.mountPoint.empty() || e.mountPoint == "/" ||
+                e.device == d.device)
                 continue;
             const fs::path eMount(e.mountPoint);
             const std::size_t depth = componentCount(e.canonicalPath.lexically_relative(eMount));

@@ -39,6 +39,10 @@ struct DirProbe {
     std::filesystem::path canonicalPath; ///< symlinks resolved; the lexical absolute path when missing
     bool exists = false;
     bool isDirectory = false;
+    /// stat(2) failed with other than ENOENT/ENOTDIR (EIO of a dying disk,
+    /// EACCES, ...): the dir is there but cannot be read, so `exists` is true
+    /// and `error` says why; nothing else could be measured.
+    bool unreadable = false;
     std::optional<Error> error; ///< missing, not a directory, EACCES, EIO: why the probe is partial
     DeviceId device;            ///< st_dev
     std::string mountPoint;     ///< of the mount the dir lives on
@@ -104,6 +108,13 @@ private:
     void findNotMounted(LogDirsProbe &probe) const;
     ProbeContext m_context;
 };
+
+/// How a failed stat(2) of a log dir is read: ENOENT and ENOTDIR mean the
+/// dir is not there (missing: mount the disk or create it); any other errno
+/// (EIO of a failed disk, EACCES, ELOOP, ...) means it is there but cannot be
+/// read, which Kafka treats as an offline log dir.
+enum class StatFailure { Missing, Unreadable };
+[[nodiscard]] StatFailure classifyStatErrno(int err) noexcept;
 
 /// statvfs(2) of `path`.
 Result<FilesystemUsage> readFilesystemUsage(const std::filesystem::path &path);

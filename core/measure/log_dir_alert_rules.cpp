@@ -104,6 +104,70 @@ void addFilesystemAlerts(const BrokerSnapshot &broker, const std::vector<const L
                                FixAction::shrinkRetention(broker.id, subjectDir)));
 }
 
+constexpr std::size_t kListedPartitions = 8;
+
+/// "testKafka-3, testKafka-7" (the first few, then "and N more").
+std::string partitionNames(const std::vector<const PartitionSize *> &parts)
+{
+    std::string text;
+    for (std::size_t i = 0; i < parts.size() && i < kListedPartitions; ++i)
+        text += (i > 0 ? ", " : "") + parts[i]->topic + "-" + std::to_string(parts[i]->partition.get());
+    if (parts.size() > kListedPartitions)
+        text += " and " + std::to_string(parts.size() - kListedPartitions) + " more";
+    return text;
+}
+
+/// "2 partitions were on it: a-3, a-7; no other replica (replication factor
+/// 1): data lost unless the disk comes back". Empty when none are known.
+std::string offlinePartitionsText(const LogDirSnapshot &d, const std::vector<TopicSnapshot> &topics)
+{
+    std::vector<const PartitionSize *> parts;
+    for (const auto &p : d.partitions) {
+        if (!p.isFuture)
+            parts.push_back(&p);
+    }
+    if (parts.empty())
+        return {};
+    std::sort(parts.begin(), parts.end(), [](const PartitionSize *a, const PartitionSize *b) {
+        return a->topic != b->topic ? a->topic < b->topic : a->partition.get() < b->partition.get();
+    });
+    std::vector<const PartitionSize *> single;  // replication factor 1: this was the only copy
+    std::vector<const PartitionSize *> unknown; // topic not in the snapshot
+    int maxFactor = 0;
+    for (const auto *p : parts) {
+        const auto t =
+            std::find_if(topics.begin(), topics.end(), [&](const TopicSnapshot &x) { return x.name == p->topic; });
+        if (t == topics.end() || t->replicationFactor <= 0)
+            unknown.push_back(p);
+        else if (t->replicationFactor == 1)
+            single.push_back(p);
+        else
+            maxFactor = std::max(maxFactor, t->replicationFactor);
+    }
+    std::string text = std::to_string(parts.size()) + (parts.size() == 1 ? " partition was" : " partitions were") +
+                       " on it" + (d.partitionsAsOfMs != 0 ? " (as last seen)" : "") + ": " + partitionNames(parts);
+    const std::size_t replicated = parts.size() - single.size() - unknown.size();
+    if (single.size() == parts.size()) {
+        text += "; no other replica (replication factor 1): data lost unless the disk comes back";
+    } else if (replicated == parts.size()) {
+        text += "; other replicas exist (replication factor " + std::to_string(maxFactor) +
+                "): served from other brokers, under-replicated until the disk is swapped";
+    } else if (unknown.size() == parts.size()) {
+        text += "; replication factor unknown (no topic metadata): data lost unless the disk comes back or "
+                "another broker holds a replica";
+    } else {
+        if (!single.empty())
+            text += "; no other replica (replication factor 1) of " + partitionNames(single) +
+                    ": data lost unless the disk comes back";
+        if (replicated > 0)
+            text += replicated == 1 ? std::string("; the other one has replicas on other brokers")
+                                    : "; the other " + std::to_string(replicated) + " have replicas on other brokers";
+        if (!unknown.empty())
+            text += "; replication factor unknown for " + partitionNames(unknown);
+    }
+    return text;
+}
+
 void addSkewAlert(const BrokerSnapshot &broker, const AlertThresholds &t, std::vector<Alert> &out)
 {
     const BrokerLoad load = broker.diskLoad();
@@ -147,7 +211,7 @@ std::string dirSubject(BrokerId broker, std::string_view dir)
 }
 
 void addLogDirAlerts(const BrokerSnapshot &broker, const AlertThresholds &t, const PreviousSeverity &previous,
-                     std::vector<Alert> &out)
+                     std::vector<Alert> &out, const std::vector<TopicSnapshot> &topics)
 {
     std::map<std::string, std::vector<const LogDirSnapshot *>> filesystems; // by device (or path)
     std::vector<std::string> order;
@@ -164,7 +228,8 @@ void addLogDirAlerts(const BrokerSnapshot &broker, const AlertThresholds &t, con
             if (!d.ioErrors.empty())
                 text += ": " + d.ioErrors.front() +
                         (d.ioErrors.size() > 1 ? " (and " + std::to_string(d.ioErrors.size() - 1) + " more)" : "");
-            text += "; its partitions are unavailable here until the disk is replaced";
+            const std::string lost = d.offline ? offlinePartitionsText(d, topics) : std::string();
+            text += lost.empty() ? "; its partitions are unavailable here until the disk is replaced" : "; " + lost;
             out.push_back(makeDirAlert(AlertRule::LogDirOffline, AlertSeverity::Critical, broker, d.path,
                                        std::move(text), FixAction::swapDisk(broker.id, d.path)));
             continue;
