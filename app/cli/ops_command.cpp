@@ -27,8 +27,19 @@ namespace {
 constexpr const char *kHelp =
     "Usage: spillway-cli ops move --log-dirs A,B,... --topic T --partition P --to DIR [--yes] [--json]\n"
     "       spillway-cli ops rebuild-index --log-dirs A,B,... [--topic T --partition P | --dir D] [--yes] [--json]\n"
+    "       spillway-cli ops move-online --bootstrap HOST:PORT --broker ID --topic T --partition P --to DIR\n"
+    "                [--throttle BYTES_PER_SEC] [--cancel-on-recover] [--yes] [--json]\n"
+    "       spillway-cli ops rebalance (--bootstrap HOST:PORT --broker ID | --log-dirs A,B,...) [--threshold PCT]\n"
+    "                [--throttle BYTES_PER_SEC] [--max-moves N] [--yes] [--json]\n"
     "       spillway-cli ops list [--json]\n"
     "       spillway-cli ops recover [--json]\n"
+    "       spillway-cli ops swap-disk (--lab [ROOT] --broker N | --broker-name NAME) --from DIR --to SPARE\n"
+    "                                  [--accept-loss] [--yes] [--json]\n"
+    "       spillway-cli ops shrink-retention (--bootstrap HOST:PORT --broker ID [--log-dirs A,B] | --offline\n"
+    "                --log-dirs A,B,...) (--topic T... --retention-ms N [--retention-bytes N] | --free BYTES --dir "
+    "DIR)\n"
+    "                [--wait-seconds N] [--yes] [--json]\n"
+    "       spillway-cli ops restore-retention --id N [--bootstrap HOST:PORT] [--yes] [--json]\n"
     "\n"
     "Offline operations on the log dirs of a stopped broker, recorded step by step in a\n"
     "journal (SQLite) so that an interrupted one can be finished or rolled back.\n"
@@ -39,8 +50,19 @@ constexpr const char *kHelp =
     "         remove the source. Refuses while a broker holds either dir's .lock.\n"
     "rebuild-index  verifies the indexes of a partition, a log dir or all log dirs and rebuilds\n"
     "         the bad ones (old files kept as .corrupt-<time>), one journaled step per segment.\n"
+    "move-online  moves partitions of a running broker to another of its log dirs (AlterReplicaLogDirs),\n"
+    "         optionally throttled (the previous throttle is restored), following the -future copy.\n"
+    "rebalance  plans moves that bring every disk of a broker within --threshold % (default 10) of the\n"
+    "         mean, and runs them online (--bootstrap) or offline on a stopped broker (--log-dirs).\n"
     "list     every journaled operation and its state.\n"
     "recover  finishes (rolls forward) or rolls back every interrupted operation.\n"
+    "swap-disk  replaces a failed or retiring log dir by a spare: checks the spare, writes its\n"
+    "         meta.properties, stops the broker, edits log.dirs (backup kept), starts it, reports\n"
+    "         the partitions re-created and those lost (no other replica). docs/cli-ops.md\n"
+    "shrink-retention  the closed segments (and bytes per disk) a shorter retention deletes (or the\n"
+    "         largest retention.ms that frees --free BYTES on --dir); with --yes sets it online and waits\n"
+    "         for the broker's deletion, or deletes them offline from a stopped broker's log dirs.\n"
+    "restore-retention  puts back the retention settings an online shrink changed.\n"
     "\n"
     "Options:\n"
     "  --journal PATH  the journal (default $XDG_DATA_HOME/spillway/journal.sqlite)\n"
@@ -147,6 +169,7 @@ int runRecover(std::vector<std::string> args, Journal &journal, bool json, bool 
     for (const auto &e : *interrupted) {
         RecoveryContext context;
         context.options = opsRunOptions(json);
+        context.brokerControl = swapBrokerControlFactory(json);
         const Result<OperationState> state = recoverOperation(journal, e, context);
         out.beginObject().key("id").value(e.id).key("kind").value(e.kind);
         if (state) {
@@ -193,6 +216,11 @@ int runOpsCommand(std::span<const std::string> argsIn)
         {"rebuild-index", runRebuildIndex},
         {"list", runList},
         {"recover", runRecover},
+        {"swap-disk", runSwapDisk},
+        {"move-online", runMoveOnline},
+        {"rebalance", runRebalance},
+        {"shrink-retention", runShrinkRetention},
+        {"restore-retention", runRestoreRetention},
     };
     const auto *found = std::find_if(std::begin(subcommands), std::end(subcommands),
                                      [&](const OpsSubcommand &c) { return c.name == sub; });

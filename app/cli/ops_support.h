@@ -5,6 +5,7 @@
 
 #include "core/common/json_writer.h"
 #include "core/common/result.h"
+#include "core/ops/broker_control.h"
 #include "core/ops/journal.h"
 #include "core/ops/operation.h"
 
@@ -41,5 +42,17 @@ void writeEntry(core::JsonWriter &json, const core::ops::JournalEntry &entry);
 /// Returns the exit code.
 int reportPlanRun(const core::ops::Plan &plan, const std::optional<core::Result<std::int64_t>> &result, bool json,
                   bool yes);
+
+/// `ops move-online` and `ops rebalance` (ops_online.cpp).
+int runMoveOnline(std::vector<std::string> args, core::ops::Journal &journal, bool json, bool yes);
+int runRebalance(std::vector<std::string> args, core::ops::Journal &journal, bool json, bool yes);
+
+/// `spillway-cli ops swap-disk` (ops_swap.cpp).
+int runSwapDisk(std::vector<std::string> args, core::ops::Journal &journal, bool json, bool yes);
+/// `ops shrink-retention` and `ops restore-retention` (ops_retention.cpp).
+int runShrinkRetention(std::vector<std::string> args, core::ops::Journal &journal, bool json, bool yes);
+int runRestoreRetention(std::vector<std::string> args, core::ops::Journal &journal, bool json, bool yes);
+/// The lab or registry broker a journaled disk swap names, for `ops recover`.
+core::ops::BrokerControlFactory swapBrokerControlFactory(bool json);
 
 } // namespace spillway::app

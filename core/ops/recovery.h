@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/result.h"
+#include "core/ops/broker_control.h"
 #include "core/ops/journal.h"
 #include "core/ops/operation.h"
 
@@ -10,6 +11,7 @@ namespace spillway::core::ops {
 /// What recovering an interrupted operation may need besides the journal.
 struct RecoveryContext {
     RunOptions options;
+    BrokerControlFactory brokerControl; ///< disk-swap: stops/starts the broker it names
 };
 
 /// Finishes (rolls forward) or rolls back one interrupted operation (an
