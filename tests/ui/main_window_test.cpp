@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/charts/usage_trend_chart.h"
 #include "ui/main_window.h"
+#include "ui/panels/alerts_panel.h"
+#include "ui/panels/disks_panel.h"
 #include "ui/widgets/empty_state.h"
 #include "ui/widgets/placeholder_view.h"
 
@@ -9,6 +11,7 @@
 #include <QAbstractItemView>
 #include <QDockWidget>
 #include <QGuiApplication>
+#include <QSplitter>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -36,8 +39,13 @@ TEST_CASE("Main window has the cluster tree, the chart tabs and the alerts panel
     QStringList dockTitles;
     for (auto *d : docks)
         dockTitles << d->windowTitle();
-    CHECK(dockTitles.contains(QStringLiteral("Cluster")));
     CHECK(dockTitles.contains(QStringLiteral("Alerts")));
+    CHECK(dockTitles.contains(QStringLiteral("Operations")));
+    // The cluster tree sits left of the tabs in the central splitter.
+    auto *splitter = w.findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+    REQUIRE(splitter);
+    CHECK(splitter->widget(0) == w.clusterTree());
+    CHECK(splitter->widget(1) == w.tabs());
 }
 
 TEST_CASE("With no brokers the console shows honest empty states, not data", "[ui][mainwindow]")
@@ -46,8 +54,9 @@ TEST_CASE("With no brokers the console shows honest empty states, not data", "[u
     REQUIRE(w.clusterTree()->showingEmptyState());
     CHECK(w.clusterTree()->emptyState()->title() == QStringLiteral("No brokers yet"));
     CHECK(w.clusterTree()->view()->model()->rowCount() == 0);
-    REQUIRE(w.alertsPanel()->showingEmptyState());
-    CHECK(w.alertsPanel()->emptyState()->title() == QStringLiteral("No alerts"));
+    REQUIRE(w.alertsPanel()->placeholder()->showingEmptyState());
+    CHECK(w.alertsPanel()->placeholder()->emptyState()->title() == QStringLiteral("No alerts"));
+    CHECK(w.disksPanel()->showingEmptyState());
     CHECK(w.trendChart()->plot()->graphCount() == 0);
     CHECK(w.trendChart()->emptyText().startsWith(QStringLiteral("No samples yet")));
 }

@@ -21,6 +21,13 @@ UsageTrendChart::UsageTrendChart(QWidget *parent)
     auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
     ticker->setDateTimeFormat(QStringLiteral("HH:mm\nd MMM"));
     m_plot->xAxis->setTicker(ticker);
+    // Seconds when zoomed in, dates only when zoomed far out.
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [ticker](const QCPRange &range) {
+        const double span = range.size();
+        ticker->setDateTimeFormat(span < 900.0         ? QStringLiteral("HH:mm:ss\nd MMM")
+                                  : span < 3.0 * 86400 ? QStringLiteral("HH:mm\nd MMM")
+                                                       : QStringLiteral("d MMM"));
+    });
     m_plot->xAxis->setLabel(tr("Time"));
     m_plot->yAxis->setLabel(tr("Used (% of capacity)"));
     m_plot->yAxis->setRange(0, 100);
@@ -28,6 +35,7 @@ UsageTrendChart::UsageTrendChart(QWidget *parent)
     m_plot->xAxis->setRange(now - 3600.0, now);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->setToolTip(tr("Wheel: zoom time, drag: pan. The dashed line is the forecast to 100 %."));
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
 
     m_warnLine->setPen(QPen(QColor(0xE6, 0xA1, 0x00), 1.0, Qt::DashLine));
@@ -37,6 +45,11 @@ UsageTrendChart::UsageTrendChart(QWidget *parent)
     m_emptyLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_emptyLabel->position->setCoords(0.5, 0.5);
     m_emptyLabel->setClipToAxisRect(false);
+
+    m_fullLabel = new QCPItemText(m_plot);
+    m_fullLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    m_fullLabel->setPadding(QMargins(0, 0, 12, 6)); // clear of the marker
+    m_fullLabel->setVisible(false);
 
     styleFromPalette();
     setThresholds(80.0, 90.0);
@@ -59,6 +72,86 @@ void UsageTrendChart::setEmptyText(const QString &text)
     m_emptyLabel->setVisible(!text.isEmpty());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
+
+void UsageTrendChart::setSeries(const std::vector<core::DiskHistoryPoint> &points,
+                                const std::optional<core::measure::GrowthEstimate> &growth, qint64 fromMs, qint64 toMs)
+{
+    const QPalette pal = palette();
+    if (!m_usage) {
+        m_usage = m_plot->addGraph();
+        m_usage->setName(tr("used"));
+        QColor fill = pal.color(QPalette::Highlight);
+        m_usage->setPen(QPen(fill, 2));
+        fill.setAlpha(50);
+        m_usage->setBrush(fill);
+        m_forecast = m_plot->addGraph();
+        m_forecast->setName(tr("forecast"));
+        m_fullMarker = m_plot->addGraph();
+        m_fullMarker->setName(tr("full"));
+        m_fullMarker->setLineStyle(QCPGraph::lsNone);
+    }
+    const QColor critical(pal.color(QPalette::Base).lightness() < 128 ? QColor(0xFF, 0x6B, 0x68)
+                                                                      : QColor(0xC0, 0x1C, 0x28));
+    m_forecast->setPen(QPen(critical, 1.5, Qt::DashLine));
+    m_fullMarker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, critical, critical, 11));
+    m_fullLabel->setColor(critical);
+
+    QVector<double> t;
+    QVector<double> v;
+    t.reserve(static_cast<qsizetype>(points.size()));
+    v.reserve(static_cast<qsizetype>(points.size()));
+    for (const auto &p : points) {
+        const double denom = p.usedBytes + p.freeBytes;
+        if (denom <= 0)
+            continue;
+        t << static_cast<double>(p.timeMs) / 1000.0;
+        v << p.usedBytes / denom * 100.0;
+    }
+    m_usage->setData(t, v, true);
+    m_forecast->data()->clear();
+    m_fullMarker->data()->clear();
+    m_fullLabel->setVisible(false);
+    m_fullMs.reset();
+
+    if (!points.empty() && growth && growth->perSecond > 0 && !t.isEmpty()) {
+        const auto &last = points.back();
+        const double seconds = last.freeBytes / growth->perSecond;
+        const double lastT = t.back();
+        const double fullT = lastT + seconds;
+        m_forecast->setData(QVector<double>{lastT, fullT}, QVector<double>{v.back(), 100.0}, true);
+        m_fullMarker->setData(QVector<double>{fullT}, QVector<double>{100.0}, true);
+        m_fullMs = static_cast<qint64>(fullT * 1000.0);
+        m_fullLabel->position->setCoords(fullT, 99.0);
+        m_fullLabel->setText(tr("full %1").arg(
+            QDateTime::fromSecsSinceEpoch(static_cast<qint64>(fullT)).toString(QStringLiteral("d MMM HH:mm"))));
+        m_fullLabel->setVisible(true);
+    }
+
+    m_fromS = static_cast<double>(fromMs) / 1000.0;
+    m_toS = static_cast<double>(toMs) / 1000.0;
+    const double rangeWidth = m_toS - m_fromS;
+    // History shorter than the range: show the history, not an empty hour.
+    if (!t.isEmpty() && t.front() > m_fromS && m_toS > t.front())
+        m_fromS = t.front() - (m_toS - t.front()) * 0.05;
+    // Leave room for the forecast when it falls within the range's width.
+    if (m_fullMs) {
+        const double fullT = static_cast<double>(*m_fullMs) / 1000.0;
+        if (fullT > m_toS && fullT < m_toS + rangeWidth)
+            m_toS = fullT + (fullT - m_fromS) * 0.04;
+    }
+    setEmptyText(t.isEmpty() ? tr("No samples yet for this disk in the selected range") : QString());
+    resetZoom();
+}
+
+void UsageTrendChart::resetZoom()
+{
+    if (m_toS > m_fromS)
+        m_plot->xAxis->setRange(m_fromS, m_toS);
+    m_plot->yAxis->setRange(0, 105);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool UsageTrendChart::savePng(const QString &file) { return m_plot->savePng(file, 0, 0, 1.0, -1); }
 
 QString UsageTrendChart::emptyText() const { return m_emptyLabel->text(); }
 

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/dialogs/disk_swap_dialog.h"
+
+#include "ui/lab/lab_commands.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace spillway::ui {
+
+QStringList diskSwapArguments(const QStringList &target, const QString &from, const QString &to, bool acceptLoss,
+                              bool execute)
+{
+    QStringList out{QStringLiteral("ops"), QStringLiteral("swap-disk")};
+    out << target << QStringLiteral("--from") << from << QStringLiteral("--to") << to;
+    if (acceptLoss)
+        out << QStringLiteral("--accept-loss");
+    if (execute)
+        out << QStringLiteral("--yes");
+    return out;
+}
+
+DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget *parent)
+    : QDialog(parent)
+    , m_broker(std::move(broker))
+    , m_target(std::move(target))
+    , m_from(new QComboBox)
+    , m_spare(new QLineEdit)
+    , m_acceptLoss(new QCheckBox(tr("Accept losing partitions that have no other replica (they come back empty)")))
+    , m_confirm(new QCheckBox)
+    , m_output(new QPlainTextEdit)
+    , m_status(new QLabel)
+    , m_previewButton(new QPushButton(tr("&Preview")))
+    , m_applyButton(new QPushButton(tr("&Swap disk")))
+{
+    setWindowTitle(tr("Swap a disk of %1").arg(m_broker.label()));
+    setObjectName(QStringLiteral("diskSwapDialog"));
+    auto *intro = new QLabel(tr("Replaces a failed or retiring log dir of %1 by a spare: checks the spare, stops "
+                                "the broker, edits log.dirs (a backup is kept), starts it and reports which "
+                                "partitions were re-created on which disk and which were lost. Nothing on the old "
+                                "disk is deleted.")
+                                 .arg(m_broker.label()));
+    intro->setWordWrap(true);
+    for (const auto &d : m_broker.dirs)
+        m_from->addItem(d.offline ? tr("%1 (offline)").arg(d.path) : d.path, d.path);
+    m_spare->setPlaceholderText(tr("/data/spare: an empty directory on a disk of its own"));
+    auto *browse = new QPushButton(tr("Browse…"));
+    auto *spareRow = new QHBoxLayout;
+    spareRow->addWidget(m_spare, 1);
+    spareRow->addWidget(browse);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Replace log dir:"), m_from);
+    form->addRow(tr("By the spare:"), spareRow);
+    form->addRow(QString(), m_acceptLoss);
+    m_output->setReadOnly(true);
+    m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_output->setPlaceholderText(tr("Preview shows the plan; nothing changes until you swap."));
+    m_status->setWordWrap(true);
+    auto *close = new QPushButton(tr("Close"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_previewButton);
+    buttons->addStretch(1);
+    buttons->addWidget(m_applyButton);
+    buttons->addWidget(close);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addLayout(form);
+    layout->addWidget(m_output, 1);
+    layout->addWidget(m_confirm);
+    layout->addWidget(m_status);
+    layout->addLayout(buttons);
+    resize(760, 520);
+
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    connect(&m_process, &QProcess::readyRead, this,
+            [this] { m_output->appendPlainText(QString::fromUtf8(m_process.readAll()).trimmed()); });
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        const int result = status == QProcess::CrashExit ? -1 : code;
+        m_status->setText(result == 0 ? tr("Done.") : tr("spillway-cli ended with status %1.").arg(result));
+        m_previewButton->setEnabled(true);
+        m_applyButton->setEnabled(m_previewed && m_confirm->isChecked());
+        Q_EMIT finished(result);
+    });
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_status->setText(tr("Could not start spillway-cli: %1").arg(m_process.errorString()));
+        m_previewButton->setEnabled(true);
+        Q_EMIT finished(-1);
+    });
+    const auto changed = [this] {
+        m_previewed = false;
+        m_confirm->setChecked(false);
+        updateConfirmation();
+    };
+    connect(m_from, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_spare, &QLineEdit::textChanged, this, changed);
+    connect(m_acceptLoss, &QCheckBox::toggled, this, changed);
+    connect(m_confirm, &QCheckBox::toggled, this, [this](bool on) {
+        m_applyButton->setEnabled(on && m_previewed && m_process.state() == QProcess::NotRunning);
+    });
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Spare directory"), m_spare->text());
+        if (!dir.isEmpty())
+            m_spare->setText(dir);
+    });
+    connect(m_previewButton, &QPushButton::clicked, this, &DiskSwapDialog::preview);
+    connect(m_applyButton, &QPushButton::clicked, this, [this] { apply(); });
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
+    updateConfirmation();
+}
+
+DiskSwapDialog::~DiskSwapDialog()
+{
+    // A swap half done is journaled and recoverable, but let it end if it can.
+    if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(120000)) {
+        m_process.terminate();
+        m_process.waitForFinished(10000);
+    }
+}
+
+void DiskSwapDialog::setFrom(const QString &dir)
+{
+    int i = m_from->findData(dir);
+    if (i < 0) {
+        m_from->addItem(dir, dir);
+        i = m_from->count() - 1;
+    }
+    m_from->setCurrentIndex(i);
+}
+
+void DiskSwapDialog::setSpare(const QString &dir) { m_spare->setText(dir); }
+
+QStringList DiskSwapDialog::previewArguments() const
+{
+    return diskSwapArguments(m_target, m_from->currentData().toString(), m_spare->text().trimmed(),
+                             m_acceptLoss->isChecked(), false);
+}
+
+QStringList DiskSwapDialog::applyArguments() const
+{
+    return diskSwapArguments(m_target, m_from->currentData().toString(), m_spare->text().trimmed(),
+                             m_acceptLoss->isChecked(), true);
+}
+
+void DiskSwapDialog::updateConfirmation()
+{
+    m_confirm->setText(tr("Stop %1, and replace %2 by %3 in its log.dirs.")
+                           .arg(m_broker.label(), m_from->currentData().toString(),
+                                m_spare->text().trimmed().isEmpty() ? tr("the spare") : m_spare->text().trimmed()));
+    m_confirm->setEnabled(m_previewed);
+    m_applyButton->setEnabled(m_previewed && m_confirm->isChecked());
+}
+
+void DiskSwapDialog::run(const QStringList &arguments)
+{
+    m_output->clear();
+    m_previewButton->setEnabled(false);
+    m_applyButton->setEnabled(false);
+    m_output->appendPlainText(QStringLiteral("$ spillway-cli %1").arg(arguments.join(QLatin1Char(' '))));
+    m_process.start(spillwayCliPath(), arguments);
+}
+
+void DiskSwapDialog::preview()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        return;
+    if (m_spare->text().trimmed().isEmpty()) {
+        m_status->setText(tr("Name the spare directory first."));
+        return;
+    }
+    m_previewed = true;
+    updateConfirmation();
+    m_status->setText(tr("Planning…"));
+    run(previewArguments());
+}
+
+bool DiskSwapDialog::apply()
+{
+    if (!m_previewed || !m_confirm->isChecked() || m_process.state() != QProcess::NotRunning)
+        return false;
+    m_status->setText(tr("Swapping: the broker is stopped and started again…"));
+    run(applyArguments());
+    return true;
+}
+
+} // namespace spillway::ui
