@@ -198,6 +198,7 @@ MonitorUpdate MonitorRound::run(std::uint64_t round)
     m_lastSample = m_sampler.sample();
     update.problems = m_lastSample.problems;
     rememberPartitions(m_lastSample.snapshot);
+    m_indexWatch.run(m_lastSample.snapshot, m_lastSample.brokers);
     const bool firstOpen = !m_history && !m_historyError;
     recordAndEstimate(m_lastSample.snapshot, update.problems);
     if (firstOpen && m_history && m_history->recoveryMessage())

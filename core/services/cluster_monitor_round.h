@@ -5,6 +5,7 @@
 #include "core/measure/alert_engine.h"
 #include "core/services/cluster_monitor.h"
 #include "core/services/history_store.h"
+#include "core/services/index_watch.h"
 
 #include <QString>
 
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<HistoryStore> m_history;
     std::optional<std::string> m_historyError;
     admin::ClusterSample m_lastSample;
+    IndexWatch m_indexWatch;
     std::map<std::pair<std::int32_t, std::string>, RememberedDir> m_lastPartitions; ///< by (broker, normal path)
 };
 
