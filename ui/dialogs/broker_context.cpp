@@ -29,6 +29,28 @@ QString BrokerContext::label() const
     return name.isEmpty() ? QObject::tr("broker %1").arg(broker) : QObject::tr("%1 (id %2)").arg(name).arg(broker);
 }
 
+QString BrokerContext::filesUnavailableReason() const
+{
+    if (filesLocal)
+        return {};
+    // A remote broker's name is "broker 3 (kafka3:9092)"; else its name or the address used.
+    const QString plain = QObject::tr("broker %1").arg(broker);
+    QString where;
+    if (const qsizetype open = name.lastIndexOf(QLatin1String(" (")); open > 0 && name.endsWith(QLatin1Char(')')))
+        where = name.mid(open + 2, name.size() - open - 3);
+    else if (!name.isEmpty() && name != plain)
+        where = name;
+    else
+        where = bootstrap;
+    return where.isEmpty()
+               ? QObject::tr("%1's log dirs are on another host: Spillway can only reach them through the Kafka "
+                             "protocol")
+                     .arg(plain)
+               : QObject::tr("%1's log dirs are on another host (%2): Spillway can only reach them through the "
+                             "Kafka protocol")
+                     .arg(plain, where);
+}
+
 BrokerContext BrokerContext::fromSnapshot(const core::measure::BrokerSnapshot &broker)
 {
     BrokerContext c;
@@ -36,6 +58,9 @@ BrokerContext BrokerContext::fromSnapshot(const core::measure::BrokerSnapshot &b
     c.name = QString::fromStdString(broker.displayName());
     c.running = broker.state == core::measure::BrokerLiveness::Up;
     c.snapshot = broker;
+    c.filesLocal = std::all_of(broker.dirs.begin(), broker.dirs.end(), [](const core::measure::LogDirSnapshot &d) {
+        return !d.exists || d.source == core::measure::MeasurementSource::LocalScan;
+    });
     for (const auto &d : broker.dirs) {
         Dir dir;
         dir.path = QString::fromStdString(d.path);

@@ -38,6 +38,7 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     , m_confirm(new QCheckBox)
     , m_output(new QPlainTextEdit)
     , m_status(new QLabel)
+    , m_limitation(new QLabel)
     , m_previewButton(new QPushButton(tr("&Preview")))
     , m_applyButton(new QPushButton(tr("&Swap disk")))
 {
@@ -64,6 +65,22 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_output->setPlaceholderText(tr("Preview shows the plan; nothing changes until you swap."));
     m_status->setWordWrap(true);
+    m_limitation->setObjectName(QStringLiteral("limitationLabel"));
+    m_limitation->setWordWrap(true);
+    m_limitation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_limitation->setStyleSheet(QStringLiteral("QLabel { font-weight: bold; }"));
+    m_limitation->setVisible(!m_broker.filesLocal);
+    if (!m_broker.filesLocal) {
+        // The swap checks the spare, edits the broker's config and restarts its process: all on its host.
+        const QString reason = tr("Disk swap unavailable: %1. The swap checks the spare directory, edits the "
+                                  "broker's log.dirs and restarts its process on that host; run `spillway-cli ops "
+                                  "swap-disk` there.")
+                                   .arg(m_broker.filesUnavailableReason());
+        m_limitation->setText(reason);
+        m_limitation->setToolTip(reason);
+        m_previewButton->setToolTip(reason);
+        m_applyButton->setToolTip(reason);
+    }
     auto *close = new QPushButton(tr("Close"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_previewButton);
@@ -72,6 +89,7 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     buttons->addWidget(close);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
+    layout->addWidget(m_limitation);
     layout->addLayout(form);
     layout->addWidget(m_output, 1);
     layout->addWidget(m_confirm);
@@ -85,15 +103,15 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         const int result = status == QProcess::CrashExit ? -1 : code;
         m_status->setText(result == 0 ? tr("Done.") : tr("spillway-cli ended with status %1.").arg(result));
-        m_previewButton->setEnabled(true);
-        m_applyButton->setEnabled(m_previewed && m_confirm->isChecked());
+        m_previewButton->setEnabled(m_broker.filesLocal);
+        m_applyButton->setEnabled(m_broker.filesLocal && m_previewed && m_confirm->isChecked());
         Q_EMIT finished(result);
     });
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
             return;
         m_status->setText(tr("Could not start spillway-cli: %1").arg(m_process.errorString()));
-        m_previewButton->setEnabled(true);
+        m_previewButton->setEnabled(m_broker.filesLocal);
         Q_EMIT finished(-1);
     });
     const auto changed = [this] {
@@ -105,7 +123,8 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     connect(m_spare, &QLineEdit::textChanged, this, changed);
     connect(m_acceptLoss, &QCheckBox::toggled, this, changed);
     connect(m_confirm, &QCheckBox::toggled, this, [this](bool on) {
-        m_applyButton->setEnabled(on && m_previewed && m_process.state() == QProcess::NotRunning);
+        m_applyButton->setEnabled(on && m_broker.filesLocal && m_previewed &&
+                                  m_process.state() == QProcess::NotRunning);
     });
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Spare directory"), m_spare->text());
@@ -116,6 +135,7 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     connect(m_applyButton, &QPushButton::clicked, this, [this] { apply(); });
     connect(close, &QPushButton::clicked, this, &QDialog::reject);
     updateConfirmation();
+    m_previewButton->setEnabled(m_broker.filesLocal);
 }
 
 DiskSwapDialog::~DiskSwapDialog()
@@ -157,7 +177,7 @@ void DiskSwapDialog::updateConfirmation()
                            .arg(m_broker.label(), m_from->currentData().toString(),
                                 m_spare->text().trimmed().isEmpty() ? tr("the spare") : m_spare->text().trimmed()));
     m_confirm->setEnabled(m_previewed);
-    m_applyButton->setEnabled(m_previewed && m_confirm->isChecked());
+    m_applyButton->setEnabled(m_broker.filesLocal && m_previewed && m_confirm->isChecked());
 }
 
 void DiskSwapDialog::run(const QStringList &arguments)
@@ -173,6 +193,10 @@ void DiskSwapDialog::preview()
 {
     if (m_process.state() != QProcess::NotRunning)
         return;
+    if (!m_broker.filesLocal) {
+        m_status->setText(m_limitation->text());
+        return;
+    }
     if (m_spare->text().trimmed().isEmpty()) {
         m_status->setText(tr("Name the spare directory first."));
         return;
@@ -185,7 +209,7 @@ void DiskSwapDialog::preview()
 
 bool DiskSwapDialog::apply()
 {
-    if (!m_previewed || !m_confirm->isChecked() || m_process.state() != QProcess::NotRunning)
+    if (!m_broker.filesLocal || !m_previewed || !m_confirm->isChecked() || m_process.state() != QProcess::NotRunning)
         return false;
     m_status->setText(tr("Swapping: the broker is stopped and started again…"));
     run(applyArguments());

@@ -40,6 +40,10 @@ public:
     [[nodiscard]] QStringList applyArguments() const;
     [[nodiscard]] QCheckBox *confirmation() const { return m_confirm; }
     [[nodiscard]] QPlainTextEdit *output() const { return m_output; }
+    [[nodiscard]] QPushButton *previewButton() const { return m_previewButton; }
+    [[nodiscard]] QPushButton *applyButton() const { return m_applyButton; }
+    /// Why the swap cannot run for this broker (hidden when it can).
+    [[nodiscard]] QLabel *limitationLabel() const { return m_limitation; }
 
 public Q_SLOTS:
     void preview();
@@ -60,6 +64,7 @@ private:
     QCheckBox *m_confirm;
     QPlainTextEdit *m_output;
     QLabel *m_status;
+    QLabel *m_limitation;
     QPushButton *m_previewButton;
     QPushButton *m_applyButton;
     QProcess m_process;

@@ -34,6 +34,10 @@ IndexRebuildDialog::IndexRebuildDialog(BrokerContext broker, OperationRunner *ru
     form()->addRow(tr("Log dir:"), m_dir);
     form()->addRow(tr("Topic:"), m_topic);
     form()->addRow(tr("Partition:"), m_partition);
+    if (!m_broker.filesLocal)
+        setUnavailable(tr("Index verification and rebuild unavailable: %1. Both read and rewrite the index "
+                          "files on the broker's own disks; run `spillway-cli ops rebuild-index` on that host.")
+                           .arg(m_broker.filesUnavailableReason()));
     connect(m_dir, &QComboBox::currentIndexChanged, this, [this] { invalidatePlan(); });
     connect(m_topic, &QLineEdit::textChanged, this, [this] { invalidatePlan(); });
     connect(m_partition, &QSpinBox::valueChanged, this, [this] { invalidatePlan(); });

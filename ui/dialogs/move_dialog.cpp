@@ -52,8 +52,20 @@ MoveDialog::MoveDialog(BrokerContext broker, OperationRunner *runner, QWidget *p
         m_mode->setItemData(
             1, tr("Spillway knows no address of %1 to reach it over Kafka's protocol.").arg(m_broker.label()),
             Qt::ToolTipRole);
-    } else if (m_broker.running) {
+    } else if (m_broker.running || !m_broker.filesLocal) {
         m_mode->setCurrentIndex(1);
+    }
+    if (!m_broker.filesLocal) {
+        // The offline move copies the partition's files: it needs them on this machine.
+        const QString reason = m_broker.filesUnavailableReason();
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_mode->model()))
+            model->item(0)->setEnabled(false);
+        m_mode->setItemData(0, reason, Qt::ToolTipRole);
+        if (onlineAvailable())
+            setLimitation(tr("Offline move unavailable: %1. The online move runs through the broker.").arg(reason));
+        else
+            setUnavailable(
+                tr("Offline move unavailable: %1, and no address of it is known for the online move.").arg(reason));
     }
     m_throttle->setRange(0, std::numeric_limits<int>::max());
     m_throttle->setSingleStep(1 << 20);
@@ -88,7 +100,7 @@ MoveDialog::Mode MoveDialog::mode() const { return static_cast<Mode>(m_mode->cur
 void MoveDialog::setMode(Mode mode)
 {
     const int i = m_mode->findData(static_cast<int>(mode));
-    if (i >= 0 && (mode == Mode::Offline || onlineAvailable()))
+    if (i >= 0 && (mode == Mode::Offline ? m_broker.filesLocal : onlineAvailable()))
         m_mode->setCurrentIndex(i);
 }
 
@@ -195,6 +207,9 @@ core::Result<std::function<core::Result<core::ops::Plan>()>> MoveDialog::planJob
         online.throttleBytesPerSecond = m_throttle->value();
         return std::function<core::Result<core::ops::Plan>()>([online] { return core::ops::OnlineMove::plan(online); });
     }
+    if (!m_broker.filesLocal)
+        return core::makeError(core::Errc::InvalidArgument, m_broker.filesUnavailableReason().toStdString(),
+                               "use the online move");
     core::ops::MoveRequest request;
     request.logDirs = m_broker.logDirs();
     request.topic = topic;

@@ -19,6 +19,7 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
     : QDialog(parent)
     , m_runner(runner)
     , m_intro(new QLabel)
+    , m_limitation(new QLabel)
     , m_form(new QFormLayout)
     , m_previewButton(new QPushButton(tr("&Preview")))
     , m_planText(new QPlainTextEdit)
@@ -31,6 +32,11 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
     , m_closeButton(new QPushButton(tr("Close")))
 {
     m_intro->setWordWrap(true);
+    m_limitation->setObjectName(QStringLiteral("limitationLabel"));
+    m_limitation->setWordWrap(true);
+    m_limitation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_limitation->setStyleSheet(QStringLiteral("QLabel { font-weight: bold; }"));
+    m_limitation->setVisible(false);
     m_planText->setReadOnly(true);
     m_planText->setPlaceholderText(tr("Press Preview: the plan shows what will change before anything does."));
     m_planText->setMinimumHeight(120);
@@ -52,6 +58,7 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_intro);
+    layout->addWidget(m_limitation);
     layout->addLayout(m_form);
     layout->addLayout(previewRow);
     layout->addWidget(m_planText, 1);
@@ -84,6 +91,22 @@ OperationDialog::~OperationDialog()
 
 void OperationDialog::setIntro(const QString &text) { m_intro->setText(text); }
 
+void OperationDialog::setLimitation(const QString &text)
+{
+    m_limitation->setText(text);
+    m_limitation->setToolTip(text);
+    m_limitation->setVisible(!text.isEmpty());
+}
+
+void OperationDialog::setUnavailable(const QString &reason)
+{
+    m_unavailableReason = reason;
+    setLimitation(reason);
+    m_previewButton->setToolTip(reason);
+    m_applyButton->setToolTip(reason);
+    invalidatePlan();
+}
+
 void OperationDialog::invalidatePlan()
 {
     if (m_running)
@@ -103,6 +126,11 @@ void OperationDialog::preview()
 {
     if (m_planThread || m_running)
         return;
+    if (unavailable()) {
+        m_status->setText(tr("Cannot plan: %1").arg(m_unavailableReason));
+        Q_EMIT planReady(false);
+        return;
+    }
     invalidatePlan();
     auto job = planJob();
     if (!job) {
@@ -152,7 +180,7 @@ void OperationDialog::showPlan(core::Result<core::ops::Plan> plan)
 
 bool OperationDialog::apply()
 {
-    if (!m_plan || m_running || m_planThread || !m_runner)
+    if (!m_plan || m_running || m_planThread || !m_runner || unavailable())
         return false;
     if (m_needsConfirm && !m_confirm->isChecked()) {
         m_status->setText(tr("Confirm first: %1").arg(m_confirm->text()));
@@ -206,8 +234,8 @@ void OperationDialog::onFinished(const OperationOutcome &outcome)
 
 void OperationDialog::updateButtons()
 {
-    m_previewButton->setEnabled(!m_running && !m_planThread);
-    m_applyButton->setEnabled(m_plan.has_value() && !m_running && !m_planThread &&
+    m_previewButton->setEnabled(!m_running && !m_planThread && !unavailable());
+    m_applyButton->setEnabled(m_plan.has_value() && !m_running && !m_planThread && !unavailable() &&
                               (!m_needsConfirm || m_confirm->isChecked()));
     m_cancelButton->setVisible(m_running);
     m_closeButton->setEnabled(!m_running);

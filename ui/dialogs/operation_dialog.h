@@ -49,6 +49,10 @@ public:
     [[nodiscard]] bool planning() const { return m_planThread != nullptr; }
     [[nodiscard]] bool running() const { return m_running; }
     [[nodiscard]] bool needsConfirmation() const { return m_needsConfirm; }
+    /// The line that says what this broker cannot do here (hidden when empty).
+    [[nodiscard]] QLabel *limitationLabel() const { return m_limitation; }
+    /// Whether Preview and Apply are off for good (setUnavailable()).
+    [[nodiscard]] bool unavailable() const { return !m_unavailableReason.isEmpty(); }
 
 public Q_SLOTS:
     /// Computes the plan from the fields (asynchronously; planReady follows).
@@ -65,6 +69,12 @@ protected:
     [[nodiscard]] QFormLayout *form() const { return m_form; }
     /// A line under the title: what the operation does, what it needs.
     void setIntro(const QString &text);
+    /// Shows `text` (e.g. why a mode is off for this broker) in a highlighted
+    /// line under the intro, and as its tooltip; empty hides it.
+    void setLimitation(const QString &text);
+    /// The operation cannot run on this broker: shows `reason` as the
+    /// limitation and keeps Preview and Apply disabled (tooltips say why).
+    void setUnavailable(const QString &reason);
     /// Makes the planning job from the fields (on the GUI thread); the job
     /// itself runs on a worker thread. An error here is shown as is.
     virtual core::Result<std::function<core::Result<core::ops::Plan>()>> planJob() = 0;
@@ -88,6 +98,7 @@ private:
 
     QPointer<OperationRunner> m_runner;
     QLabel *m_intro;
+    QLabel *m_limitation;
     QFormLayout *m_form;
     QPushButton *m_previewButton;
     QPlainTextEdit *m_planText;
@@ -104,6 +115,7 @@ private:
     std::optional<OperationOutcome> m_outcome;
     bool m_running = false;
     bool m_needsConfirm = false;
+    QString m_unavailableReason;
 };
 
 } // namespace spillway::ui

@@ -78,8 +78,22 @@ RebalanceDialog::RebalanceDialog(BrokerContext broker, OperationRunner *runner, 
         if (auto *model = qobject_cast<QStandardItemModel *>(m_mode->model()))
             model->item(0)->setEnabled(false);
         m_mode->setCurrentIndex(1);
-    } else if (!m_broker.running) {
+    } else if (!m_broker.running && m_broker.filesLocal) {
         m_mode->setCurrentIndex(1);
+    }
+    if (!m_broker.filesLocal) {
+        // The offline moves copy the partitions' files: they need them on this machine.
+        const QString reason = m_broker.filesUnavailableReason();
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_mode->model()))
+            model->item(1)->setEnabled(false);
+        m_mode->setItemData(1, reason, Qt::ToolTipRole);
+        if (!m_broker.bootstrap.isEmpty()) {
+            m_mode->setCurrentIndex(0);
+            setLimitation(tr("Offline moves unavailable: %1. Online moves run through the broker.").arg(reason));
+        } else {
+            setUnavailable(
+                tr("Offline moves unavailable: %1, and no address of it is known for online moves.").arg(reason));
+        }
     }
     m_throttle->setRange(0, std::numeric_limits<int>::max());
     m_throttle->setSingleStep(1 << 20);
@@ -96,7 +110,12 @@ RebalanceDialog::RebalanceDialog(BrokerContext broker, OperationRunner *runner, 
     connect(m_throttle, &QSpinBox::valueChanged, this, [this] { invalidatePlan(); });
 }
 
-void RebalanceDialog::setOffline(bool offline) { m_mode->setCurrentIndex(m_mode->findData(!offline)); }
+void RebalanceDialog::setOffline(bool offline)
+{
+    if (offline && !m_broker.filesLocal)
+        return; // the offline moves need the broker's files here
+    m_mode->setCurrentIndex(m_mode->findData(!offline));
+}
 
 core::Result<std::function<core::Result<core::ops::Plan>()>> RebalanceDialog::planJob()
 {
@@ -104,6 +123,9 @@ core::Result<std::function<core::Result<core::ops::Plan>()>> RebalanceDialog::pl
     options.thresholdPercent = m_threshold->value();
     options.maxMoves = static_cast<std::size_t>(m_maxMoves->value());
     const bool online = m_mode->currentData().toBool();
+    if (!online && !m_broker.filesLocal)
+        return core::makeError(core::Errc::InvalidArgument, m_broker.filesUnavailableReason().toStdString(),
+                               "use the online moves");
     const auto snapshot = m_broker.snapshot;
     const auto logDirs = m_broker.logDirs();
     const std::string bootstrap = m_broker.bootstrap.toStdString();

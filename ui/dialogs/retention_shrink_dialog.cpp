@@ -69,6 +69,19 @@ RetentionShrinkDialog::RetentionShrinkDialog(BrokerContext broker, OperationRunn
             model->item(0)->setEnabled(false);
         m_mode->setCurrentIndex(1);
     }
+    if (!m_broker.filesLocal) {
+        // RetentionPlanner reads segment files (sizes, timestamps, checkpoints): DescribeLogDirs gives
+        // only a partition's total bytes, not enough to tell which segments a retention lets go.
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_mode->model()))
+            model->item(1)->setEnabled(false);
+        m_mode->setItemData(1, m_broker.filesUnavailableReason(), Qt::ToolTipRole);
+        m_mode->setCurrentIndex(0);
+        setUnavailable(tr("Retention shrink plan unavailable: %1. The plan reads each partition's segment files "
+                          "(their sizes, timestamps and checkpoints) to show what a retention deletes, and the "
+                          "Kafka protocol gives only a partition's total bytes. Restoring an earlier online "
+                          "shrink still works (it only sets topic configs).")
+                           .arg(m_broker.filesUnavailableReason()));
+    }
     auto *restore = new QPushButton(tr("Restore an earlier shrink…"));
     form()->addRow(tr("Goal:"), m_target);
     form()->addRow(tr("Topics:"), m_topics);
@@ -113,7 +126,12 @@ void RetentionShrinkDialog::setTopicTarget(const QStringList &topics, qint64 ret
     m_hours->setValue(static_cast<double>(retentionMs) / 3'600'000.0);
 }
 
-void RetentionShrinkDialog::setOffline(bool offline) { m_mode->setCurrentIndex(m_mode->findData(offline)); }
+void RetentionShrinkDialog::setOffline(bool offline)
+{
+    if (offline && !m_broker.filesLocal)
+        return; // the offline shrink deletes the broker's segment files here
+    m_mode->setCurrentIndex(m_mode->findData(offline));
+}
 
 core::Result<std::function<core::Result<core::ops::Plan>()>> RetentionShrinkDialog::planJob()
 {

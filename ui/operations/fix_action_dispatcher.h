@@ -25,8 +25,10 @@ class OperationRunner;
 /// MovePartitions -> RebalanceDialog (moves between the broker's disks);
 /// InspectConsumer asks for the consumers tab; StartBroker, MountDisk,
 /// Rebalance (across brokers), AddReplicas and every advice-only fix explain
-/// what to do. A board drop opens a MoveDialog (openMove). Dialogs are non-modal and delete
-/// themselves on close. GUI thread.
+/// what to do. A board drop opens a MoveDialog (openMove). For a remote broker
+/// (its dirs measured only through DescribeLogDirs) the dialog still opens: it
+/// says why the actions that need the broker's files are off and keeps what
+/// works online. Dialogs are non-modal and delete themselves on close. GUI thread.
 class FixActionDispatcher : public QObject {
     Q_OBJECT
 public:
