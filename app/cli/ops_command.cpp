@@ -5,10 +5,15 @@
 
 #include "app/cli/cli_command.h"
 #include "app/cli/ops_support.h"
+#include "app/cli/swap_broker_control.h"
+#include "core/common/fileio.h"
 #include "core/common/json_writer.h"
+#include "core/ops/disk_swap.h"
 #include "core/ops/index_rebuild.h"
 #include "core/ops/partition_move.h"
 #include "core/ops/recovery.h"
+#include "core/storage/index/index_verifier.h"
+#include "core/storage/logdir/topic_name.h"
 
 #include <algorithm>
 #include <csignal>
@@ -27,6 +32,8 @@ namespace {
 constexpr const char *kHelp =
     "Usage: spillway-cli ops move --log-dirs A,B,... --topic T --partition P --to DIR [--yes] [--json]\n"
     "       spillway-cli ops rebuild-index --log-dirs A,B,... [--topic T --partition P | --dir D] [--yes] [--json]\n"
+    "       spillway-cli ops rebuild-index (--lab [ROOT] --broker N | --broker-name NAME) [--topic T --partition P |\n"
+    "                --dir D] [--yes] [--json]\n"
     "       spillway-cli ops move-online --bootstrap HOST:PORT --broker ID --topic T --partition P --to DIR\n"
     "                [--throttle BYTES_PER_SEC] [--cancel-on-recover] [--yes] [--json]\n"
     "       spillway-cli ops rebalance (--bootstrap HOST:PORT --broker ID | --log-dirs A,B,...) [--threshold PCT]\n"
@@ -50,6 +57,8 @@ constexpr const char *kHelp =
     "         remove the source. Refuses while a broker holds either dir's .lock.\n"
     "rebuild-index  verifies the indexes of a partition, a log dir or all log dirs and rebuilds\n"
     "         the bad ones (old files kept as .corrupt-<time>), one journaled step per segment.\n"
+    "         With --lab/--broker-name the log dirs come from the broker's server.properties; the\n"
+    "         plan is verified while it runs; --yes stops it (if it runs), rebuilds, starts it again.\n"
     "move-online  moves partitions of a running broker to another of its log dirs (AlterReplicaLogDirs),\n"
     "         optionally throttled (the previous throttle is restored), following the -future copy.\n"
     "rebalance  plans moves that bring every disk of a broker within --threshold % (default 10) of the\n"
@@ -97,6 +106,157 @@ int runMove(std::vector<std::string> args, Journal &journal, bool json, bool yes
     return reportPlanRun(*plan, result, json, yes);
 }
 
+/// What verifying a running broker's indexes found: the plan to show, and
+/// how many segments need the broker stopped (bad, or not readable now).
+struct OnlineCheck {
+    Plan plan;
+    std::size_t needStop = 0;
+};
+
+/// IndexRebuildOperation::plan() while the broker runs (no lock check,
+/// nothing changed), framed by stopping and starting `label`.
+Result<OnlineCheck> verifyRunning(IndexRebuildRequest request, const std::string &label)
+{
+    request.brokerRunning = true;
+    auto plan = IndexRebuildOperation::plan(request);
+    if (!plan)
+        return plan.error();
+    OnlineCheck check;
+    for (const auto &[key, value] : plan->params)
+        if (key.starts_with("segment:"))
+            ++check.needStop;
+    if (const auto recheck = plan->params.find("recheck"); recheck != plan->params.end())
+        check.needStop += static_cast<std::size_t>(std::stoul(recheck->second));
+    check.plan = std::move(*plan);
+    check.plan.summary = "the running " + label + ": " + check.plan.summary;
+    if (check.needStop == 0) {
+        check.plan.steps = {"nothing to do: the broker keeps running"};
+        return check;
+    }
+    check.plan.steps.insert(check.plan.steps.begin(), "stop " + label);
+    check.plan.steps.push_back("start " + label + " again and wait until it answers");
+    return check;
+}
+
+constexpr auto kRestartHealthyTimeout = std::chrono::seconds(120);
+
+/// `ops rebuild-index --lab [ROOT] --broker N | --broker-name NAME`: the log
+/// dirs of that broker; verified while it runs; with --yes stopped, rebuilt
+/// (IndexRebuildOperation) and started again if it was running.
+int runRebuildIndexOnBroker(const BrokerTargetArgs &target, IndexRebuildRequest request, Journal &journal, bool json,
+                            bool yes)
+{
+    int number = 1;
+    if (!labBrokerNumber(target, number))
+        return opsUsageError("--broker must be a lab broker number (1, 2, ...)");
+    auto control = makeBrokerControl(target, number, sayOnStderr(json));
+    if (!control)
+        return opsFailed(control.error(), ExitUsage);
+    BrokerControl &broker = **control;
+    auto text = readFile(broker.serverProperties());
+    if (!text)
+        return opsFailed(text.error(), ExitUsage);
+    auto setting = swapfiles::readLogDirs(*text);
+    if (!setting)
+        return opsFailed(setting.error(), ExitUsage);
+    request.logDirs = setting->dirs;
+    request.broker = broker.label();
+    auto running = broker.running();
+    if (!running)
+        return opsFailed(running.error(), ExitUsage);
+    const bool wasRunning = *running;
+
+    // The plan: the real one when the broker is stopped; while it runs, the
+    // same verification without its lock (nothing is changed).
+    std::optional<OnlineCheck> online;
+    std::optional<Plan> offlinePlan;
+    if (wasRunning) {
+        auto check = verifyRunning(request, broker.label());
+        if (!check)
+            return opsFailed(check.error(), check.error().code == Errc::InvalidArgument ? ExitUsage : ExitProblems);
+        online = std::move(*check);
+    } else {
+        auto plan = IndexRebuildOperation::plan(request);
+        if (!plan)
+            return opsFailed(plan.error(), plan.error().code == Errc::InvalidArgument ? ExitUsage : ExitProblems);
+        offlinePlan = std::move(*plan);
+    }
+    const Plan &shown = online ? online->plan : *offlinePlan;
+    const bool needStop = online && online->needStop > 0;
+    const std::string notice = !wasRunning ? broker.label() + " is stopped: it stays stopped"
+                               : needStop  ? broker.label() + " is running: it will be stopped, the indexes rebuilt, "
+                                                              "and the broker started again"
+                                           : broker.label() + " is running and its indexes are good: it is not stopped";
+
+    bool stopped = false;
+    bool restarted = false;
+    std::optional<Result<std::int64_t>> result;
+    std::optional<Error> restartError;
+    if (yes && !wasRunning) {
+        result = IndexRebuildOperation::execute(journal, *offlinePlan, opsRunOptions(json));
+    } else if (yes && needStop) {
+        if (auto st = broker.stop(); !st)
+            return opsFailed(st.error());
+        stopped = true;
+        // Planned again with the broker stopped: the authoritative plan.
+        auto plan = IndexRebuildOperation::plan(request);
+        if (plan) {
+            offlinePlan = std::move(*plan);
+            result = IndexRebuildOperation::execute(journal, *offlinePlan, opsRunOptions(json));
+        } else {
+            result = plan.error();
+        }
+        // Started again even when the rebuild failed (the broker checks its
+        // indexes itself at start).
+        Status st = broker.start();
+        if (st)
+            st = broker.waitHealthy(kRestartHealthyTimeout);
+        if (st)
+            restarted = true;
+        else
+            restartError = st.error();
+    }
+
+    if (json) {
+        JsonWriter out;
+        out.beginObject().key("broker").value(broker.label()).key("wasRunning").value(wasRunning);
+        out.key("plan");
+        writePlan(out, shown);
+        out.key("executed").value(yes).key("stopped").value(stopped).key("restarted").value(restarted);
+        if (stopped && offlinePlan) {
+            out.key("rebuildPlan");
+            writePlan(out, *offlinePlan);
+        }
+        if (result && result->ok())
+            out.key("id").value(**result).key("state").value("done");
+        else if (result)
+            out.key("error").value(result->error().describe());
+        if (restartError)
+            out.key("restartError").value(restartError->describe());
+        out.endObject();
+        std::printf("%s\n", out.str().c_str());
+    } else {
+        if (result && ::isatty(STDERR_FILENO))
+            std::fprintf(stderr, "\n");
+        std::printf("%s", shown.preview().c_str());
+        std::printf("%s\n", notice.c_str());
+        if (!yes)
+            std::printf("(plan only: run again with --yes to execute)\n");
+        if (stopped)
+            std::printf("stopped %s\n", broker.label().c_str());
+        if (result && result->ok())
+            std::printf("rebuilt: %s (journal id %lld)\n", offlinePlan ? offlinePlan->summary.c_str() : "",
+                        static_cast<long long>(**result));
+        if (restarted)
+            std::printf("started %s again; it answers\n", broker.label().c_str());
+    }
+    if (result && !result->ok())
+        (void)opsFailed(result->error());
+    if (restartError)
+        (void)opsFailed(*restartError);
+    return (result && !result->ok()) || restartError ? ExitProblems : ExitOk;
+}
+
 int runRebuildIndex(std::vector<std::string> args, Journal &journal, bool json, bool yes)
 {
     bool bad = false;
@@ -104,12 +264,18 @@ int runRebuildIndex(std::vector<std::string> args, Journal &journal, bool json, 
     const auto topic = takeValue(args, "--topic", bad);
     const auto partition = takeValue(args, "--partition", bad);
     const auto dir = takeValue(args, "--dir", bad);
-    if (bad || !dirs)
-        return opsUsageError("rebuild-index needs --log-dirs");
+    const BrokerTargetArgs target = takeBrokerTargetArgs(args, bad);
+    if (bad || (!dirs && !target.any()))
+        return opsUsageError("rebuild-index needs --log-dirs or --lab [ROOT] --broker N or --broker-name NAME");
+    if (dirs && target.any())
+        return opsUsageError("rebuild-index takes either --log-dirs or a broker (--lab, --broker-name), not both");
+    if (!dirs && !target.oneTarget())
+        return opsUsageError("rebuild-index needs either --lab [ROOT] --broker N or --broker-name NAME");
     if (!args.empty())
         return opsUsageError("unexpected argument '" + args.front() + "'");
     IndexRebuildRequest request;
-    request.logDirs = splitDirs(*dirs);
+    if (dirs)
+        request.logDirs = splitDirs(*dirs);
     request.topic = topic;
     if (partition) {
         char *end = nullptr;
@@ -120,6 +286,8 @@ int runRebuildIndex(std::vector<std::string> args, Journal &journal, bool json, 
     }
     if (dir)
         request.dir = *dir;
+    if (!dirs)
+        return runRebuildIndexOnBroker(target, std::move(request), journal, json, yes);
     auto plan = IndexRebuildOperation::plan(request);
     if (!plan)
         return opsFailed(plan.error(), plan.error().code == Errc::InvalidArgument ? ExitUsage : ExitProblems);

@@ -6,7 +6,6 @@
 #include "app/cli/ops_support.h"
 #include "app/cli/swap_broker_control.h"
 #include "core/common/fileio.h"
-#include "core/lab/lab_layout.h"
 #include "core/ops/disk_swap.h"
 
 #include <algorithm>
@@ -19,30 +18,6 @@ using namespace spillway::core::ops;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// "--lab [ROOT]": the value is optional (the default lab root).
-bool takeLab(std::vector<std::string> &args, std::optional<fs::path> &root)
-{
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--lab") {
-            if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
-                root = args[i + 1];
-                args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                           args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-            } else {
-                root = lab::LabLayout::defaultRoot();
-                args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-            }
-            return true;
-        }
-        if (args[i].rfind("--lab=", 0) == 0) {
-            root = args[i].substr(6);
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-            return true;
-        }
-    }
-    return false;
-}
 
 /// A bare name ("data3") means the log dir of that name; for the spare, the
 /// dir of that name next to the one swapped out.
@@ -144,40 +119,26 @@ void printReport(const DiskSwapReport &r, const std::vector<std::string> &shown)
 
 } // namespace
 
-BrokerControlFactory swapBrokerControlFactory(bool json)
-{
-    SwapSay say;
-    if (!json)
-        say = [](const std::string &line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-    return brokerControlFactory(say);
-}
+BrokerControlFactory swapBrokerControlFactory(bool json) { return brokerControlFactory(sayOnStderr(json)); }
 
 int runSwapDisk(std::vector<std::string> args, Journal &journal, bool json, bool yes)
 {
     bool bad = false;
-    std::optional<fs::path> labRoot;
-    const bool lab = takeLab(args, labRoot);
-    const auto brokerNumber = takeValue(args, "--broker", bad);
-    const auto brokerName = takeValue(args, "--broker-name", bad);
-    const auto dataDir = takeValue(args, "--data-dir", bad);
+    const BrokerTargetArgs target = takeBrokerTargetArgs(args, bad);
     const auto from = takeValue(args, "--from", bad);
     const auto to = takeValue(args, "--to", bad);
     const bool acceptLoss = takeFlag(args, "--accept-loss");
     if (bad || !from || !to)
         return opsUsageError("swap-disk needs --from DIR and --to SPARE");
-    if (lab == brokerName.has_value())
+    if (!target.oneTarget())
         return opsUsageError("swap-disk needs either --lab [ROOT] --broker N or --broker-name NAME");
     if (!args.empty())
         return opsUsageError("unexpected argument '" + args.front() + "'");
     int number = 1;
-    if (brokerNumber && (!parseNumber(*brokerNumber, number) || number < 1))
+    if (!labBrokerNumber(target, number))
         return opsUsageError("--broker must be a lab broker number (1, 2, ...)");
 
-    SwapSay say;
-    if (!json)
-        say = [](const std::string &line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
-    auto control = lab ? makeLabBrokerControl(*labRoot, number, say)
-                       : makeRegistryBrokerControl(*brokerName, dataDir ? fs::path(*dataDir) : fs::path(), say);
+    auto control = makeBrokerControl(target, number, sayOnStderr(json));
     if (!control)
         return opsFailed(control.error(), ExitUsage);
     BrokerControl &broker = **control;

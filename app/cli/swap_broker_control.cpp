@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/swap_broker_control.h"
 
+#include "app/cli/cli_command.h"
 #include "core/admin/admin_client.h"
+#include "core/lab/lab_layout.h"
 #include "core/lab/lab_session.h"
 #include "core/services/app_paths.h"
 #include "core/services/broker_registry.h"
@@ -12,6 +14,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace spillway::app {
@@ -275,6 +278,65 @@ Result<std::unique_ptr<BrokerControl>> makeRegistryBrokerControl(const std::stri
     const auto stateDir = registry.stateDir(entry->id);
     return std::unique_ptr<BrokerControl>(
         std::make_unique<RegistryBrokerControl>(dir, std::move(*entry), stateDir, std::move(say)));
+}
+
+namespace {
+
+/// "--lab [ROOT]": the value is optional (the default lab root).
+bool takeLab(std::vector<std::string> &args, fs::path &root)
+{
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--lab") {
+            if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+                root = args[i + 1];
+                args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                           args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+            } else {
+                root = lab::LabLayout::defaultRoot();
+                args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+            }
+            return true;
+        }
+        if (args[i].rfind("--lab=", 0) == 0) {
+            root = args[i].substr(6);
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+SwapSay sayOnStderr(bool json)
+{
+    if (json)
+        return {};
+    return [](const std::string &line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+}
+
+BrokerTargetArgs takeBrokerTargetArgs(std::vector<std::string> &args, bool &bad)
+{
+    BrokerTargetArgs target;
+    target.lab = takeLab(args, target.labRoot);
+    target.brokerNumber = takeValue(args, "--broker", bad);
+    target.brokerName = takeValue(args, "--broker-name", bad);
+    target.dataDir = takeValue(args, "--data-dir", bad);
+    return target;
+}
+
+bool labBrokerNumber(const BrokerTargetArgs &target, int &number)
+{
+    number = 1;
+    return !target.brokerNumber || (parseNumber(*target.brokerNumber, number) && number >= 1);
+}
+
+Result<std::unique_ptr<BrokerControl>> makeBrokerControl(const BrokerTargetArgs &target, int number, SwapSay say)
+{
+    if (target.lab)
+        return makeLabBrokerControl(target.labRoot, number, std::move(say));
+    return makeRegistryBrokerControl(target.brokerName.value_or(std::string()),
+                                     target.dataDir ? fs::path(*target.dataDir) : fs::path(), std::move(say));
 }
 
 BrokerControlFactory brokerControlFactory(SwapSay say)

@@ -142,9 +142,12 @@ Result<Plan> IndexRebuildOperation::plan(const IndexRebuildRequest &request)
     Plan plan;
     plan.kind = std::string(kKind);
     std::size_t checked = 0;
+    std::size_t bad = 0;
+    std::size_t recheck = 0;
     for (const auto &dir : dirs) {
-        if (auto st = refuseIfLocked(dir); !st)
-            return st.error();
+        if (!request.brokerRunning)
+            if (auto st = refuseIfLocked(dir); !st)
+                return st.error();
         auto logs = segmentLogs(dir, partitionName);
         if (!logs)
             return logs.error();
@@ -153,22 +156,32 @@ Result<Plan> IndexRebuildOperation::plan(const IndexRebuildRequest &request)
             if (!files)
                 return files.error();
             auto verdict = IndexVerifier::verifyFiles(*files);
+            ++checked;
+            if (!verdict && request.brokerRunning) {
+                ++recheck;
+                plan.steps.push_back("verify with the broker stopped " + log.string() + ": " +
+                                     verdict.error().describe());
+                continue;
+            }
             if (!verdict)
                 return verdict.error();
-            ++checked;
             if (verdict->indexesOk())
                 continue;
             const auto *problem =
                 verdict->offsetIndex.ok() ? verdict->timeIndex.firstProblem() : verdict->offsetIndex.firstProblem();
-            plan.params["segment:" + std::to_string(plan.steps.size())] = log.string();
+            plan.params["segment:" + std::to_string(bad++)] = log.string();
             plan.steps.push_back("rebuild " + log.string() + (problem ? ": " + problem->describe("index byte") : ""));
         }
     }
     if (partitionName && checked == 0)
         return makeError(Errc::NotFound, *partitionName + " has no segments in the log dirs");
     plan.steps.push_back("verify every rebuilt segment again");
-    plan.summary = "checked " + std::to_string(checked) + " segments; " + std::to_string(plan.steps.size() - 1) +
+    plan.summary = "checked " + std::to_string(checked) + " segments; " + std::to_string(bad) +
                    " with bad indexes to rebuild (old files kept as .corrupt-<time>)";
+    if (recheck > 0) {
+        plan.params["recheck"] = std::to_string(recheck);
+        plan.summary += "; " + std::to_string(recheck) + " to verify again with the broker stopped";
+    }
     plan.params["broker"] = request.broker;
     return plan;
 }

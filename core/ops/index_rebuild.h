@@ -21,6 +21,11 @@ struct IndexRebuildRequest {
     std::optional<PartitionId> partition;
     std::optional<std::filesystem::path> dir; ///< must be one of logDirs
     std::string broker;
+    /// Plan only, while the broker runs and holds the `.lock`: no lock check;
+    /// a segment that cannot be read now becomes a step "verify with the
+    /// broker stopped" (counted in params "recheck") instead of an error.
+    /// Such a plan is for showing: execute the plan made again once stopped.
+    bool brokerRunning = false;
 };
 
 /// The offline index rebuild: verify (IndexVerifier) every segment in scope,
