@@ -113,7 +113,8 @@ Result<std::filesystem::path> replaceFileWithBackup(const std::filesystem::path 
 /// first readable one among `dirs`; a new directory.id when it has one
 /// (KRaft, Kafka 3.7+). nullopt when no dir has a readable meta.properties.
 Result<std::optional<std::string>> spareMetaProperties(const std::vector<std::filesystem::path> &dirs);
-/// Partition dirs ("<topic>-<p>", live ones) of a log dir and their bytes.
+/// Partition dirs ("<topic>-<p>", live ones) of a log dir and their bytes
+/// on the disk (allocated: st_blocks).
 Result<std::map<std::string, std::int64_t>> scanLogDir(const std::filesystem::path &dir);
 /// The spare's checks: a directory, nothing in it but lost+found (and a
 /// meta.properties equal to `ourMeta`), writable. Notes for a spare that

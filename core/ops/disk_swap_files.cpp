@@ -210,11 +210,13 @@ Result<std::map<std::string, std::int64_t>> scanLogDir(const fs::path &dir)
         if (!parsed || parsed->kind != PartitionDirKind::Live)
             continue;
         std::int64_t bytes = 0;
+        // What the files take on the disk (st_blocks), as the console counts
+        // Kafka bytes: the active segment's sparse preallocated indexes
+        // (10 MiB of st_size each) take only what is written.
         for (fs::directory_iterator f(it->path(), inner), fend; !inner && f != fend; f.increment(inner)) {
-            std::error_code sizeError;
-            const auto size = f->file_size(sizeError);
-            if (!sizeError)
-                bytes += static_cast<std::int64_t>(size);
+            struct stat st {};
+            if (::stat(f->path().c_str(), &st) == 0 && S_ISREG(st.st_mode))
+                bytes += static_cast<std::int64_t>(st.st_blocks) * 512;
         }
         if (inner)
             return Error::fromErrno(inner.value(), "cannot list " + it->path().string());
