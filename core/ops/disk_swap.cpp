@@ -30,12 +30,11 @@ bool samePath(const fs::path &a, const fs::path &b)
     return (a.lexically_normal() / "") == (b.lexically_normal() / "");
 }
 
-std::int64_t freeBytes(const fs::path &dir)
+/// ops::freeBytes, -1 when unknown.
+std::int64_t freeBytesOrUnknown(const fs::path &dir)
 {
-    struct statvfs st {};
-    if (::statvfs(dir.c_str(), &st) != 0)
-        return -1;
-    return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
+    const auto free = freeBytes(dir);
+    return free ? *free : -1;
 }
 
 std::string get(const std::map<std::string, std::string> &params, const std::string &key)
@@ -564,7 +563,7 @@ Result<Plan> DiskSwap::plan(BrokerControl &broker, const DiskSwapRequest &reques
                 sum += bytes;
         kafkaBefore[d.string()] = sum;
         count[d.string()] = scans.count(d.string()) ? static_cast<std::int64_t>(scans[d.string()].size()) : 0;
-        freeNow[d.string()] = freeBytes(d);
+        freeNow[d.string()] = freeBytesOrUnknown(d);
         struct stat st {};
         device[d.string()] = ::stat(d.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_dev) : 0;
     }
@@ -607,7 +606,7 @@ Result<Plan> DiskSwap::plan(BrokerControl &broker, const DiskSwapRequest &reques
             sum += std::max<std::int64_t>(bytes, 0);
         gone.kafkaBytesBefore = sum;
         gone.kafkaBytesAfter = 0;
-        gone.freeBytesBefore = std::max<std::int64_t>(freeBytes(from), 0);
+        gone.freeBytesBefore = std::max<std::int64_t>(freeBytesOrUnknown(from), 0);
         gone.freeBytesAfter = gone.freeBytesBefore;
         plan.disks.push_back(gone);
     }

@@ -19,17 +19,6 @@ bool sameDir(const fs::path &a, const fs::path &b)
     return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
-Status refuseIfLocked(const fs::path &logDir)
-{
-    auto locked = isFileLockedByOtherProcess(logDir / ".lock");
-    if (!locked)
-        return locked.error();
-    if (*locked)
-        return makeError(Errc::Locked, "a process holds " + (logDir / ".lock").string(),
-                         "stop the broker first; an offline index rebuild needs it stopped");
-    return {};
-}
-
 /// The `.log` files of the live partition dirs of one log dir (or of one partition).
 Result<std::vector<fs::path>> segmentLogs(const fs::path &logDir, const std::optional<std::string> &partitionName)
 {
@@ -146,7 +135,7 @@ Result<Plan> IndexRebuildOperation::plan(const IndexRebuildRequest &request)
     std::size_t recheck = 0;
     for (const auto &dir : dirs) {
         if (!request.brokerRunning)
-            if (auto st = refuseIfLocked(dir); !st)
+            if (auto st = refuseIfLocked(dir, "stop the broker first; an offline index rebuild needs it stopped"); !st)
                 return st.error();
         auto logs = segmentLogs(dir, partitionName);
         if (!logs)

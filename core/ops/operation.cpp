@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/ops/operation.h"
 
+#include "core/common/fileio.h"
 #include "core/common/json_writer.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <sys/statvfs.h>
 
 namespace spillway::core::ops {
 namespace {
@@ -16,6 +19,24 @@ std::string mib(std::int64_t bytes)
 }
 
 } // namespace
+
+Result<std::int64_t> freeBytes(const std::filesystem::path &dir)
+{
+    struct statvfs st {};
+    if (::statvfs(dir.c_str(), &st) != 0)
+        return Error::fromErrno(errno, "cannot statvfs " + dir.string());
+    return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
+}
+
+Status refuseIfLocked(const std::filesystem::path &logDir, std::string_view hint)
+{
+    auto locked = isFileLockedByOtherProcess(logDir / ".lock");
+    if (!locked)
+        return locked.error();
+    if (*locked)
+        return makeError(Errc::Locked, "a process holds " + (logDir / ".lock").string(), std::string(hint));
+    return {};
+}
 
 std::string Plan::preview() const
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/result.h"
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -58,6 +60,14 @@ struct RunOptions {
             afterStep(step);
     }
 };
+
+/// Bytes an unprivileged writer can still put on `dir`'s filesystem (statvfs f_bavail).
+Result<std::int64_t> freeBytes(const std::filesystem::path &dir);
+
+/// A Locked error when a process (the broker) holds `logDir`/.lock, with
+/// `hint` saying what to do; the offline operations call it before touching
+/// a log dir.
+Status refuseIfLocked(const std::filesystem::path &logDir, std::string_view hint);
 
 /// Flat `{"k":"v",...}` JSON for Plan::params, and back.
 std::string paramsToJson(const std::map<std::string, std::string> &params);

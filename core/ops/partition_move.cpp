@@ -39,25 +39,6 @@ std::string newUuidHex()
     return out;
 }
 
-Result<std::int64_t> freeBytes(const fs::path &dir)
-{
-    struct statvfs st {};
-    if (::statvfs(dir.c_str(), &st) != 0)
-        return Error::fromErrno(errno, "cannot statvfs " + dir.string());
-    return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
-}
-
-Status refuseIfLocked(const fs::path &logDir)
-{
-    auto locked = isFileLockedByOtherProcess(logDir / ".lock");
-    if (!locked)
-        return locked.error();
-    if (*locked)
-        return makeError(Errc::Locked, "a process holds " + (logDir / ".lock").string(),
-                         "stop the broker first; an offline move needs it stopped");
-    return {};
-}
-
 /// The regular files of a partition dir, with their sizes; a subdirectory is
 /// not something Kafka puts there, so it is refused rather than skipped.
 Result<std::vector<std::pair<std::string, std::int64_t>>> listFiles(const fs::path &dir)
@@ -328,7 +309,7 @@ Result<Plan> PartitionMove::plan(const MoveRequest &request)
     if (sameDir(src, dst))
         return makeError(Errc::InvalidArgument, name + " is already in " + dst.string());
     for (const auto &dir : {src, dst})
-        if (auto st = refuseIfLocked(dir); !st)
+        if (auto st = refuseIfLocked(dir, "stop the broker first; an offline move needs it stopped"); !st)
             return st.error();
 
     auto files = listFiles(src / name);
@@ -376,7 +357,7 @@ Result<std::int64_t> PartitionMove::execute(Journal &journal, const Plan &plan, 
         return parsed.error();
     Move m = std::move(*parsed);
     for (const auto &dir : {m.srcDir, m.dstDir})
-        if (auto st = refuseIfLocked(dir); !st)
+        if (auto st = refuseIfLocked(dir, "stop the broker first; an offline move needs it stopped"); !st)
             return st.error();
     std::error_code ec;
     if (!fs::is_directory(m.source(), ec) || fs::exists(m.target(), ec))
@@ -468,7 +449,7 @@ Result<OperationState> PartitionMove::recover(Journal &journal, const JournalEnt
         return parsed.error();
     const Move &m = *parsed;
     for (const auto &dir : {m.srcDir, m.dstDir})
-        if (auto st = refuseIfLocked(dir); !st)
+        if (auto st = refuseIfLocked(dir, "stop the broker first; an offline move needs it stopped"); !st)
             return st.error();
     Stepper steps(journal, entry.id, options, entry.steps.empty() ? 0 : entry.steps.back().seq + 1);
     std::error_code ec;

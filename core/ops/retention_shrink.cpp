@@ -77,25 +77,6 @@ std::string mib(std::int64_t bytes)
     return buf;
 }
 
-Result<std::int64_t> freeBytes(const fs::path &dir)
-{
-    struct statvfs st {};
-    if (::statvfs(dir.c_str(), &st) != 0)
-        return Error::fromErrno(errno, "cannot statvfs " + dir.string());
-    return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
-}
-
-Status refuseIfLocked(const fs::path &logDir)
-{
-    auto locked = isFileLockedByOtherProcess(logDir / ".lock");
-    if (!locked)
-        return locked.error();
-    if (*locked)
-        return makeError(Errc::Locked, "a process holds " + (logDir / ".lock").string(),
-                         "stop the broker first, or shrink online with --bootstrap");
-    return {};
-}
-
 /// The largest batch timestamp of a segment file.
 class MaxTimestamp : public BatchConsumer {
 public:
@@ -615,7 +596,7 @@ Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin:
         return makeError(Errc::InvalidArgument, "the online shrink needs the cluster (--bootstrap)");
     if (request.offline)
         for (const auto &dir : request.logDirs)
-            if (auto st = refuseIfLocked(dir); !st)
+            if (auto st = refuseIfLocked(dir, "stop the broker first, or shrink online with --bootstrap"); !st)
                 return st.error();
     const std::int64_t now = request.nowMs > 0 ? request.nowMs : clockMs();
 
@@ -802,7 +783,7 @@ Result<std::int64_t> RetentionShrink::execute(Journal &journal, const Plan &plan
         for (const auto &p : *parts)
             dirs.insert(p.logDir);
         for (const auto &dir : dirs)
-            if (auto st = refuseIfLocked(dir); !st)
+            if (auto st = refuseIfLocked(dir, "stop the broker first, or shrink online with --bootstrap"); !st)
                 return st.error();
     } else if (!admin) {
         return makeError(Errc::InvalidArgument, "the online shrink needs the cluster (--bootstrap)");
@@ -1062,7 +1043,7 @@ Result<OperationState> RetentionShrink::recover(Journal &journal, const JournalE
         for (const auto &p : *parts)
             dirs.insert(p.logDir);
         for (const auto &dir : dirs)
-            if (auto st = refuseIfLocked(dir); !st)
+            if (auto st = refuseIfLocked(dir, "stop the broker first, or shrink online with --bootstrap"); !st)
                 return st.error();
         // Roll forward: every stage checks the disk first.
         for (const auto &p : *parts)
