@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/settings/settings_dialog.h"
 
+#include "core/common/command_words.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -12,7 +14,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -197,8 +198,12 @@ core::Result<core::BrokerEntry> SettingsDialog::addKafkaInstallation(const QStri
     entry.id = id.trimmed().toStdString();
     entry.kind = core::BrokerKind::KafkaInstall;
     entry.serverProperties = serverProperties.trimmed().toStdString();
-    for (const QString &arg : QProcess::splitCommand(startCommand))
-        entry.startCommand.push_back(arg.toStdString());
+    auto argv = core::splitCommandWords(startCommand.toStdString());
+    if (!argv) {
+        m_brokerStatus->setText(tr("Not added: %1").arg(QString::fromStdString(argv.error().describe())));
+        return argv.error();
+    }
+    entry.startCommand = std::move(*argv);
     entry.workingDir = workingDir.trimmed().toStdString();
     auto added = m_registry.add(std::move(entry));
     if (!added) {
