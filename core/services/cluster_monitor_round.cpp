@@ -5,6 +5,7 @@
 #include "core/measure/growth_estimator.h"
 #include "core/services/app_paths.h"
 #include "core/services/broker_entry.h"
+#include "core/storage/logdir/meta_properties.h"
 
 #include <QDir>
 
@@ -18,9 +19,32 @@ constexpr std::int64_t kGrowthWindowMs = 3'600'000; // the estimator looks at th
 
 } // namespace
 
-QString defaultHistoryFile()
+QString defaultHistoryDir() { return QDir(AppPaths::fromEnvironment().dataDir).filePath(QStringLiteral("history")); }
+
+QString historyFileForCluster(const QString &dir, const std::string &clusterId)
 {
-    return QDir(AppPaths::fromEnvironment().dataDir).filePath(QStringLiteral("history.sqlite"));
+    std::string name;
+    name.reserve(clusterId.size());
+    for (const char c : clusterId) {
+        const bool keep =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        name += keep ? c : '_';
+    }
+    return QDir(dir).filePath(QString::fromStdString(name) + QStringLiteral(".sqlite"));
+}
+
+std::string clusterIdFromLogDirs(const std::vector<std::filesystem::path> &logDirs)
+{
+    for (const auto &dir : logDirs) {
+        std::error_code ec;
+        const auto file = dir / std::string(kMetaPropertiesFile);
+        if (!std::filesystem::is_regular_file(file, ec))
+            continue;
+        auto meta = MetaProperties::read(file);
+        if (meta && meta->clusterId && !meta->clusterId->empty())
+            return *meta->clusterId;
+    }
+    return {};
 }
 
 MonitorConfig monitorConfigForRegistry(const std::vector<BrokerEntry> &entries, std::vector<std::string> *skipped)
@@ -82,15 +106,41 @@ admin::SamplerOptions samplerOptions(const MonitorConfig &config)
 }
 
 MonitorRound::MonitorRound(const MonitorConfig &config)
-    : m_historyFile(config.historyFile.isEmpty() ? defaultHistoryFile() : config.historyFile)
+    : m_perCluster(config.historyFile.isEmpty())
+    , m_historyDir(m_perCluster ? defaultHistoryDir() : QString())
+    , m_historyFile(config.historyFile)
     , m_sampler(samplerOptions(config))
     , m_engine(config.thresholds)
-{}
+{
+    for (const auto &b : config.localBrokers)
+        m_localDirs.insert(m_localDirs.end(), b.logDirs.begin(), b.logDirs.end());
+}
 
 MonitorRound::~MonitorRound() = default;
 
+void MonitorRound::followCluster()
+{
+    if (!m_perCluster)
+        return;
+    std::string id = m_lastSample.clusterId;
+    if (id.empty())
+        id = clusterIdFromLogDirs(m_localDirs);
+    if (id.empty() || id == m_clusterId)
+        return;
+    m_clusterId = id;
+    m_history.reset();
+    m_historyError.reset();
+    m_historyFile = historyFileForCluster(m_historyDir, id);
+}
+
 HistoryStore *MonitorRound::history(std::string *problem)
 {
+    if (m_historyFile.isEmpty()) {
+        if (problem != nullptr)
+            *problem = "history: the cluster id is not known yet (no broker answered Metadata and no log dir has a "
+                       "meta.properties)";
+        return nullptr;
+    }
     if (!m_history && !m_historyError) {
         auto opened = HistoryStore::open(m_historyFile);
         if (opened)
@@ -197,9 +247,10 @@ MonitorUpdate MonitorRound::run(std::uint64_t round)
     update.round = round;
     m_lastSample = m_sampler.sample();
     update.problems = m_lastSample.problems;
+    followCluster();
     rememberPartitions(m_lastSample.snapshot);
     m_indexWatch.run(m_lastSample.snapshot, m_lastSample.brokers);
-    const bool firstOpen = !m_history && !m_historyError;
+    const bool firstOpen = !m_history && !m_historyError && !m_historyFile.isEmpty();
     recordAndEstimate(m_lastSample.snapshot, update.problems);
     if (firstOpen && m_history && m_history->recoveryMessage())
         update.problems.push_back("history: " + m_history->recoveryMessage()->toStdString());

@@ -18,8 +18,17 @@
 
 namespace spillway::core {
 
-/// $XDG_DATA_HOME/spillway/history.sqlite (AppPaths' data dir).
-QString defaultHistoryFile();
+/// $XDG_DATA_HOME/spillway/history (AppPaths' data dir): one SQLite file
+/// per cluster, so that two clusters with the same broker ids and log dir
+/// paths (every lab, many real clusters) never mix their series.
+QString defaultHistoryDir();
+/// The history file of the cluster `clusterId` in `dir`: `<id>.sqlite`, the
+/// id reduced to [A-Za-z0-9_-] (Kafka's cluster ids are base64url Uuids).
+QString historyFileForCluster(const QString &dir, const std::string &clusterId);
+/// The cluster id found in the meta.properties of the first of `logDirs`
+/// that has one (a broker that does not answer still names its cluster
+/// there), or empty.
+std::string clusterIdFromLogDirs(const std::vector<std::filesystem::path> &logDirs);
 
 struct BrokerEntry;
 
@@ -42,7 +51,11 @@ admin::SamplerOptions samplerOptions(const MonitorConfig &config);
 /// run the alert engine. Blocking; thread-affine like the HistoryStore it
 /// opens (lazily, on the first run()): create, use and destroy it on one
 /// thread. Without a usable history file the round still runs (growth
-/// unknown) and says why in `problems`. It remembers the partitions of each
+/// unknown) and says why in `problems`. Unless the configuration names a
+/// file, the store is the cluster's own (historyFileForCluster), chosen by
+/// the cluster id Metadata gives, else the one in the local log dirs'
+/// meta.properties, else the last one known; a round that knows none
+/// records nothing. It remembers the partitions of each
 /// (broker, dir) from the rounds in which the dir could be listed, so that
 /// when the dir fails (neither the local scan nor DescribeLogDirs can list
 /// it) the snapshot and the offline alert still name what was on it.
@@ -61,9 +74,12 @@ public:
     bool acknowledge(const std::string &key) { return m_engine.acknowledge(key); }
     [[nodiscard]] std::vector<measure::Alert> activeAlerts() const { return m_engine.active(); }
 
-    /// The history store, opened on first use; nullptr (with the reason in
-    /// `problem`) when the file cannot be opened.
+    /// The history store of the cluster last measured (or the configured
+    /// file), opened on first use; nullptr (with the reason in `problem`)
+    /// when the file cannot be opened or no cluster id is known yet.
     HistoryStore *history(std::string *problem = nullptr);
+    /// The file history() uses now; empty while no cluster id is known.
+    [[nodiscard]] const QString &historyFile() const { return m_historyFile; }
     /// What the last run() sampled, beyond the snapshot: addresses, which
     /// brokers are local, the cluster id.
     [[nodiscard]] const admin::ClusterSample &lastSample() const { return m_lastSample; }
@@ -79,7 +95,14 @@ private:
     /// dir that lists none the ones last seen on it (partitionsAsOfMs).
     void rememberPartitions(measure::ClusterSnapshot &snapshot);
     void recordAndEstimate(measure::ClusterSnapshot &snapshot, std::vector<std::string> &problems);
+    /// Points m_historyFile at the cluster of the last sample (per-cluster
+    /// mode); a different cluster closes the open store.
+    void followCluster();
 
+    bool m_perCluster = false; ///< no file configured: one store per cluster id
+    QString m_historyDir;
+    std::vector<std::filesystem::path> m_localDirs;
+    std::string m_clusterId;
     QString m_historyFile;
     admin::ClusterSampler m_sampler;
     measure::AlertEngine m_engine;
