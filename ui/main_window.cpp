@@ -203,9 +203,15 @@ void MainWindow::buildMenus()
     for (auto *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Spillway"), this, &MainWindow::showAbout);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    m_help = menuBar()->addMenu(tr("&Help"));
+    m_help->addAction(tr("&About Spillway"), this, &MainWindow::showAbout);
+    m_help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QMenu *MainWindow::addMenuBeforeHelp(QMenu *menu)
+{
+    menuBar()->insertMenu(m_help->menuAction(), menu);
+    return menu;
 }
 
 void MainWindow::buildStatusBar()

@@ -11,6 +11,7 @@
 
 class QAbstractItemModel;
 class QLabel;
+class QMenu;
 class QSplitter;
 class QSystemTrayIcon;
 class QTabWidget;
@@ -63,6 +64,9 @@ public:
     /// (the window takes ownership).
     void setBoardWidget(QWidget *widget);
     void setConsumersWidget(QWidget *widget);
+    /// Adds a menu to the menu bar before Help (which stays last, as the
+    /// platform guidelines have it); returns `menu`.
+    QMenu *addMenuBeforeHelp(QMenu *menu);
     /// The empty state of the cluster tree while no broker is known, e.g.
     /// "The lab is not running" with how to start it.
     void setNoClusterMessage(const QString &title, const QString &text);
@@ -118,6 +122,7 @@ private:
     QLabel *m_costLabel = nullptr;
     QLabel *m_problemsLabel = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QMenu *m_help = nullptr;
 };
 
 /// Wires a window to a monitor: updates, refresh (F5), acknowledgement and

@@ -7,6 +7,8 @@
 #include "ui/consumers/consumers_panel.h"
 #include "ui/lab/lab_commands.h"
 #include "ui/lab/lab_menu.h"
+#include "ui/main_window.h"
+#include "ui/operations/console_wiring.h"
 #include "ui/settings/console_settings.h"
 #include "ui/settings/settings_dialog.h"
 
@@ -17,6 +19,7 @@
 #include <QDoubleSpinBox>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -192,6 +195,23 @@ TEST_CASE("Settings persist thresholds and interval, and add a Kafka installatio
     REQUIRE(stored->facts.has_value());
     CHECK(stored->facts->brokerId == 7);
 
+    // Single quotes work as in a shell; a pipeline is refused (no shell runs it), nothing added.
+    auto quoted = dialog.addKafkaInstallation(QStringLiteral("kafka-9"),
+                                              QString::fromStdString((dir / "kafka" / "server.properties").string()),
+                                              QStringLiteral("'%1' '--override' 'log.retention.hours=1'")
+                                                  .arg(QString::fromStdString((dir / "kafka" / "start.sh").string())),
+                                              QString());
+    REQUIRE(quoted.ok());
+    CHECK(quoted->startCommand ==
+          std::vector<std::string>{(dir / "kafka" / "start.sh").string(), "--override", "log.retention.hours=1"});
+    REQUIRE(dialog.removeBroker(QStringLiteral("kafka-9")).ok());
+    auto piped = dialog.addKafkaInstallation(QStringLiteral("kafka-10"),
+                                             QString::fromStdString((dir / "kafka" / "server.properties").string()),
+                                             QStringLiteral("start.sh config | tee log"), QString());
+    REQUIRE_FALSE(piped.ok());
+    CHECK(piped.error().message.find("unquoted '|'") != std::string::npos);
+    CHECK(dialog.brokerList()->count() == 1);
+
     // A missing file is refused with the registry's own words, nothing added.
     auto bad = dialog.addKafkaInstallation(QStringLiteral("kafka-8"), QStringLiteral("/nonexistent/server.properties"),
                                            QStringLiteral("/bin/true"), QString());
@@ -199,4 +219,15 @@ TEST_CASE("Settings persist thresholds and interval, and add a Kafka installatio
     CHECK(dialog.brokerList()->count() == 1);
     REQUIRE(dialog.removeBroker(QStringLiteral("kafka-7")).ok());
     CHECK(dialog.brokerList()->count() == 0);
+}
+
+TEST_CASE("The Lab and Operations menus come before Help, which stays last", "[ui][menus]")
+{
+    TempDir dir;
+    MainWindow window;
+    new OperationsWiring(window, dir / "journal.sqlite"); // owned by the window
+    QStringList titles;
+    for (QAction *a : window.menuBar()->actions())
+        titles << a->text().remove(QLatin1Char('&'));
+    CHECK(titles.join(QLatin1Char(',')).toStdString() == "File,View,Lab,Operations,Help");
 }

@@ -62,8 +62,8 @@ OperationsWiring::OperationsWiring(MainWindow &window, std::filesystem::path jou
             recoverNext();
     });
 
-    m_window.menuBar()->addMenu(createLabMenu(&window));
-    auto *ops = m_window.menuBar()->addMenu(tr("&Operations"));
+    m_window.addMenuBeforeHelp(createLabMenu(&window));
+    auto *ops = m_window.addMenuBeforeHelp(new QMenu(tr("&Operations"), &m_window));
     ops->addAction(tr("Recover interrupted operations…"), this, [this] {
         if (!offerRecovery())
             QMessageBox::information(&m_window, tr("Recover"), tr("No operation was interrupted."));
