@@ -230,6 +230,21 @@ TEST_CASE("Skew model flags the disks out of balance and toggles bytes/partition
     CHECK(model.index(0, 1).data(RawValueRole).toDouble() == Approx(10.0));
     CHECK(model.summary().contains(QStringLiteral("out of balance")));
 
+    // A dead disk on broker 1 is shown after its live disks, not counted.
+    GenDir dead{"/dead", partitionsOf("t", 12, 14)};
+    dead.offline = true;
+    cluster[0].dirs.push_back(dead);
+    model.update(test::makeSnapshot(cluster));
+    REQUIRE(model.columnCount() == 4);
+    const QModelIndex deadCell = model.index(0, 3);
+    CHECK(deadCell.data().toString().contains(QStringLiteral("offline")));
+    CHECK(deadCell.data(KeyRole).toString() == QStringLiteral("/dead"));
+    CHECK_FALSE(deadCell.data(RawValueRole).isValid());
+    CHECK(model.heat(deadCell) == Approx(0.0));
+    CHECK(deadCell.data(Qt::BackgroundRole).isValid());
+    CHECK_FALSE(model.index(1, 3).data().isValid());                        // broker 2 has no fourth cell
+    CHECK(model.index(0, 1).data(RawValueRole).toDouble() == Approx(10.0)); // balance unchanged
+
     // Shape change: a third disk on broker 2, broker 1 gone.
     cluster.erase(cluster.begin());
     cluster[0].dirs.push_back(GenDir{"/c", partitionsOf("u", 12, 18)});

@@ -4,6 +4,9 @@
 #include "core/measure/measure_format.h"
 #include "ui/models/model_roles.h"
 
+#include <QBrush>
+#include <QColor>
+
 #include <algorithm>
 #include <cmath>
 
@@ -13,6 +16,19 @@ namespace measure = core::measure;
 
 namespace {
 QString qs(const std::string &s) { return QString::fromStdString(s); }
+/// Why BrokerSnapshot::diskLoad() leaves a dir out of the balance, or empty.
+QString exclusionReason(const measure::LogDirSnapshot &d)
+{
+    if (d.offline)
+        return QObject::tr("offline");
+    if (!d.ioErrors.empty())
+        return QObject::tr("I/O errors");
+    if (!d.exists)
+        return QObject::tr("missing");
+    if (d.notMounted)
+        return QObject::tr("not mounted");
+    return {};
+}
 QString signedPercent(double p)
 {
     return QStringLiteral("%1%2 %").arg(p >= 0 ? QStringLiteral("+") : QString()).arg(p, 0, 'f', 1);
@@ -25,15 +41,23 @@ void SkewModel::update(const measure::ClusterSnapshot &snapshot, const measure::
 {
     std::vector<measure::BrokerLoad> loads;
     std::vector<QString> names;
+    std::vector<std::vector<ExcludedDir>> excluded;
     loads.reserve(snapshot.brokers.size());
     for (const auto &b : snapshot.brokers) {
         loads.push_back(b.diskLoad());
         names.push_back(qs(b.displayName()));
+        auto &out = excluded.emplace_back();
+        for (const auto &d : b.dirs) {
+            if (const QString why = exclusionReason(d); !why.isEmpty())
+                out.push_back({d.path, why});
+        }
     }
     measure::ClusterSkew skew = measure::computeClusterSkew(loads, options);
     int diskColumns = 0;
-    for (const auto &b : skew.brokers)
-        diskColumns = std::max(diskColumns, static_cast<int>(b.disks.size()));
+    for (std::size_t i = 0; i < skew.brokers.size(); ++i)
+        diskColumns =
+            std::max(diskColumns, static_cast<int>(skew.brokers[i].disks.size() +
+                                                   (i < excluded.size() ? excluded[i].size() : std::size_t{0})));
 
     bool sameShape = diskColumns == m_diskColumns && skew.brokers.size() == m_skew.brokers.size();
     for (std::size_t i = 0; sameShape && i < skew.brokers.size(); ++i) {
@@ -42,11 +66,15 @@ void SkewModel::update(const measure::ClusterSnapshot &snapshot, const measure::
         sameShape = a.broker == b.broker && a.disks.size() == b.disks.size() &&
                     std::equal(a.disks.begin(), a.disks.end(), b.disks.begin(),
                                [](const auto &x, const auto &y) { return x.dir == y.dir; });
+        sameShape = sameShape && i < excluded.size() && i < m_excluded.size() &&
+                    std::equal(excluded[i].begin(), excluded[i].end(), m_excluded[i].begin(), m_excluded[i].end(),
+                               [](const auto &x, const auto &y) { return x.dir == y.dir && x.reason == y.reason; });
     }
     if (!sameShape)
         beginResetModel();
     m_skew = std::move(skew);
     m_brokerNames = std::move(names);
+    m_excluded = std::move(excluded);
     m_options = options;
     m_diskColumns = diskColumns;
     m_maxValue = 0;
@@ -94,6 +122,19 @@ const measure::DiskSkew *SkewModel::disk(const QModelIndex &idx) const
     const auto &b = m_skew.brokers[static_cast<std::size_t>(idx.row())];
     const auto col = static_cast<std::size_t>(idx.column() - 1);
     return col < b.disks.size() ? &b.disks[col] : nullptr;
+}
+
+const SkewModel::ExcludedDir *SkewModel::excluded(const QModelIndex &idx) const
+{
+    if (!idx.isValid() || idx.column() == kIndexColumn)
+        return nullptr;
+    const auto row = static_cast<std::size_t>(idx.row());
+    const auto &b = m_skew.brokers[row];
+    const auto col = static_cast<std::size_t>(idx.column() - 1);
+    if (col < b.disks.size() || row >= m_excluded.size())
+        return nullptr;
+    const auto at = col - b.disks.size();
+    return at < m_excluded[row].size() ? &m_excluded[row][at] : nullptr;
 }
 
 double SkewModel::heat(const QModelIndex &idx) const
@@ -148,8 +189,22 @@ QVariant SkewModel::data(const QModelIndex &idx, int role) const
         return {};
     }
     const auto *d = disk(idx);
-    if (!d)
-        return {};
+    if (!d) {
+        const auto *x = excluded(idx);
+        if (!x)
+            return {};
+        switch (role) {
+        case Qt::DisplayRole: return QStringLiteral("%1\n%2 · %3").arg(qs(x->dir), x->reason, tr("not counted"));
+        case Qt::ToolTipRole:
+            return tr("%1 on %2 is %3: left out of the balance (its data cannot be measured or moved there). "
+                      "See the alerts for the fix.")
+                .arg(qs(x->dir), m_brokerNames[static_cast<std::size_t>(idx.row())], x->reason);
+        case Qt::BackgroundRole: return QBrush(QColor(180, 60, 60, 110), Qt::BDiagPattern);
+        case KeyRole: return qs(x->dir);
+        case Qt::TextAlignmentRole: return QVariant::fromValue(Qt::AlignCenter);
+        default: return {};
+        }
+    }
     const double deviation = m_mode == Mode::Bytes ? d->deviationPercent : d->partitionDeviationPercent;
     const QString value = m_mode == Mode::Bytes ? qs(measure::formatByteSize(d->kafkaBytes))
                                                 : tr("%n partition(s)", nullptr, static_cast<int>(d->partitions));
