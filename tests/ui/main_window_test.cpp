@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/charts/disk_bars_chart.h"
 #include "ui/charts/usage_trend_chart.h"
 #include "ui/main_window.h"
 #include "ui/panels/alerts_panel.h"
@@ -11,6 +12,7 @@
 #include <QAbstractItemView>
 #include <QDockWidget>
 #include <QGuiApplication>
+#include <QPalette>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -82,4 +84,27 @@ TEST_CASE("selectTab opens a tab by its short name", "[ui][mainwindow]")
     REQUIRE(w.selectTab(QStringLiteral("Board")));
     CHECK(w.tabs()->tabText(w.tabs()->currentIndex()).remove(QLatin1Char('&')) == QStringLiteral("Disk board"));
     CHECK_FALSE(w.selectTab(QStringLiteral("nope")));
+}
+
+TEST_CASE("Charts follow a palette switch while the console runs", "[ui][charts]")
+{
+    QPalette light;
+    light.setColor(QPalette::Base, QColor(255, 255, 255));
+    light.setColor(QPalette::WindowText, QColor(0, 0, 0));
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(20, 20, 20));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+
+    DiskBarsChart bars;
+    UsageTrendChart trend;
+    bars.setPalette(light);
+    trend.setPalette(light);
+    CHECK(bars.plot()->xAxis->tickLabelColor() == QColor(0, 0, 0));
+    trend.setSeries({}, std::nullopt, 0, 1000);
+    bars.setPalette(dark);
+    trend.setPalette(dark);
+    CHECK(bars.plot()->xAxis->tickLabelColor() == QColor(230, 230, 230));
+    CHECK(bars.plot()->axisRect()->backgroundBrush().color() == QColor(20, 20, 20));
+    CHECK(trend.plot()->xAxis->tickLabelColor() == QColor(230, 230, 230));
+    CHECK(trend.plot()->graph(0)->pen().color() == dark.color(QPalette::Highlight));
 }

@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include <QEvent>
 #include <QFontMetrics>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -194,6 +195,16 @@ void DiskBarsChart::styleFromPalette()
     m_warnLine->setPen(QPen(severityColor(core::measure::AlertSeverity::Warning, pal), 1.5, Qt::DashLine));
     m_criticalLine->setPen(QPen(severityColor(core::measure::AlertSeverity::Critical, pal), 1.5, Qt::DashLine));
     m_emptyLabel->setColor(pal.color(QPalette::PlaceholderText));
+}
+
+void DiskBarsChart::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A light/dark switch (or a new style) while the console runs: re-colour now.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        styleFromPalette();
+        rebuild();
+    }
 }
 
 int DiskBarsChart::diskAt(const QPoint &pos) const

@@ -35,6 +35,9 @@ public:
 Q_SIGNALS:
     void diskClicked(int row);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void rebuild();
     void styleFromPalette();

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/charts/usage_trend_chart.h"
 
+#include "ui/widgets/severity_style.h"
+
 #include <qcustomplot.h>
 
 #include <QDateTime>
+#include <QEvent>
 #include <QVBoxLayout>
 
 namespace spillway::ui {
@@ -37,9 +40,6 @@ UsageTrendChart::UsageTrendChart(QWidget *parent)
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->setToolTip(tr("Wheel: zoom time, drag: pan. The dashed line is the forecast to 100 %."));
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
-
-    m_warnLine->setPen(QPen(QColor(0xE6, 0xA1, 0x00), 1.0, Qt::DashLine));
-    m_criticalLine->setPen(QPen(QColor(0xD0, 0x31, 0x2D), 1.0, Qt::DashLine));
 
     m_emptyLabel->setPositionAlignment(Qt::AlignCenter);
     m_emptyLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -76,25 +76,16 @@ void UsageTrendChart::setEmptyText(const QString &text)
 void UsageTrendChart::setSeries(const std::vector<core::DiskHistoryPoint> &points,
                                 const std::optional<core::measure::GrowthEstimate> &growth, qint64 fromMs, qint64 toMs)
 {
-    const QPalette pal = palette();
     if (!m_usage) {
         m_usage = m_plot->addGraph();
         m_usage->setName(tr("used"));
-        QColor fill = pal.color(QPalette::Highlight);
-        m_usage->setPen(QPen(fill, 2));
-        fill.setAlpha(50);
-        m_usage->setBrush(fill);
         m_forecast = m_plot->addGraph();
         m_forecast->setName(tr("forecast"));
         m_fullMarker = m_plot->addGraph();
         m_fullMarker->setName(tr("full"));
         m_fullMarker->setLineStyle(QCPGraph::lsNone);
+        styleFromPalette();
     }
-    const QColor critical(pal.color(QPalette::Base).lightness() < 128 ? QColor(0xFF, 0x6B, 0x68)
-                                                                      : QColor(0xC0, 0x1C, 0x28));
-    m_forecast->setPen(QPen(critical, 1.5, Qt::DashLine));
-    m_fullMarker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, critical, critical, 11));
-    m_fullLabel->setColor(critical);
 
     QVector<double> t;
     QVector<double> v;
@@ -173,6 +164,28 @@ void UsageTrendChart::styleFromPalette()
     f.setPointSizeF(f.pointSizeF() * 1.2);
     m_emptyLabel->setFont(f);
     m_emptyLabel->setColor(pal.color(QPalette::PlaceholderText));
+    m_warnLine->setPen(QPen(severityColor(core::measure::AlertSeverity::Warning, pal), 1.0, Qt::DashLine));
+    m_criticalLine->setPen(QPen(severityColor(core::measure::AlertSeverity::Critical, pal), 1.0, Qt::DashLine));
+    if (m_usage) {
+        QColor fill = pal.color(QPalette::Highlight);
+        m_usage->setPen(QPen(fill, 2));
+        fill.setAlpha(50);
+        m_usage->setBrush(fill);
+        const QColor critical = severityColor(core::measure::AlertSeverity::Critical, pal);
+        m_forecast->setPen(QPen(critical, 1.5, Qt::DashLine));
+        m_fullMarker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, critical, critical, 11));
+        m_fullLabel->setColor(critical);
+    }
+}
+
+void UsageTrendChart::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A light/dark switch (or a new style) while the console runs: re-colour now.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        styleFromPalette();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 } // namespace spillway::ui

@@ -45,6 +45,9 @@ public:
     /// The plot, for tests and PNG export.
     [[nodiscard]] QCustomPlot *plot() const { return m_plot; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void styleFromPalette();
 
