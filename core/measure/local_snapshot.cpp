@@ -104,7 +104,10 @@ BrokerSnapshot toBrokerSnapshot(BrokerId broker, const LocalMeasurement &local, 
         d.ownMountPoint = p.ownMountPoint;
         d.rootFilesystem = p.rootFilesystem;
         d.notMounted = p.notMounted;
-        if (p.exists && p.error && isIoError(*p.error)) {
+        // A dir that is there but cannot be read — an I/O error, or EACCES /
+        // ELOOP (stat failed for another reason than "not there") — cannot be
+        // used by Kafka either: offline, with the error.
+        if (p.exists && p.error && (isIoError(*p.error) || p.unreadable)) {
             d.offline = true;
             d.ioErrors.push_back(p.error->message);
         }

@@ -44,7 +44,8 @@ std::int64_t livePartitionCount(const LogDirScan &scan);
 /// as allocated on the disk (st_blocks: the active segment's preallocated
 /// sparse indexes count only what is written), so that they compare with the
 /// filesystem's used bytes; partition sizes stay apparent (st_size). Scan problems with EIO become I/O errors; a dir
-/// that cannot be read that way is offline.
+/// that cannot be read that way, or that is there but stat cannot reach
+/// (EACCES, ELOOP), is offline.
 BrokerSnapshot toBrokerSnapshot(BrokerId broker, const LocalMeasurement &local,
                                 BrokerLiveness state = BrokerLiveness::Unknown);
 

@@ -113,3 +113,24 @@ TEST_CASE("a local measurement carries Kafka bytes, partitions and the probe int
     CHECK(engine.find("log-dir-missing/broker-7:" + (tmp / "data1").string()) != nullptr);
     CHECK(engine.activeCount() == 1);
 }
+
+TEST_CASE("a log dir that is there but cannot be stat'ed (ELOOP) is offline, not missing", "[measure][local]")
+{
+    // EACCES cannot be produced as root (CI runs as root); a symlink loop
+    // gives ELOOP, the other "there but unreadable" stat failure.
+    TempDir tmp;
+    std::filesystem::create_directories(tmp / "data0");
+    std::filesystem::create_symlink(tmp / "loop-b", tmp / "loop-a");
+    std::filesystem::create_symlink(tmp / "loop-a", tmp / "loop-b");
+    const std::vector<std::filesystem::path> dirs{tmp / "data0", tmp / "loop-a"};
+    const LocalMeasurement local = measureLocalLogDirs(dirs, systemProbe());
+    const BrokerSnapshot b = toBrokerSnapshot(BrokerId(1), local);
+    REQUIRE(b.dirs.size() == 2);
+    CHECK_FALSE(b.dirs[0].offline);
+    const LogDirSnapshot &loop = b.dirs[1];
+    CHECK(loop.exists);
+    CHECK(loop.offline);
+    REQUIRE_FALSE(loop.ioErrors.empty());
+    INFO(loop.ioErrors.front());
+    CHECK(loop.ioErrors.front().find("symbolic links") != std::string::npos);
+}
