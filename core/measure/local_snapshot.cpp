@@ -73,7 +73,7 @@ std::vector<PartitionSize> partitionSizes(const LogDirScan &scan)
     for (const auto &p : scan.partitions) {
         if (!p.name || (p.name->kind != PartitionDirKind::Live && p.name->kind != PartitionDirKind::Future))
             continue;
-        out.push_back({p.name->topic, p.name->partition, p.totalBytes, p.name->kind == PartitionDirKind::Future});
+        out.push_back({p.name->topic, p.name->partition, p.logBytes(), p.name->kind == PartitionDirKind::Future});
     }
     return out;
 }

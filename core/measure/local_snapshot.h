@@ -32,8 +32,11 @@ std::vector<Result<LogDirScan>> scanLogDirs(std::span<const std::filesystem::pat
 /// the dirs in parallel, see scanLogDirs). Blocking: call it on a worker thread.
 LocalMeasurement measureLocalLogDirs(std::span<const std::filesystem::path> dirs, const DiskProbe &probe);
 
-/// Kafka bytes per partition directory of a scan (`-future` dirs marked);
-/// `-delete` and `-stray` dirs are not partitions Kafka serves.
+/// The size of each partition directory of a scan (`-future` dirs marked) as
+/// Kafka's DescribeLogDirs reports it: the bytes of its segments' `.log`
+/// files (indexes, preallocated or not, and checkpoints left out), so that a
+/// local broker's partitions and a remote one's compare. `-delete` and
+/// `-stray` dirs are not partitions Kafka serves.
 std::vector<PartitionSize> partitionSizes(const LogDirScan &scan);
 
 /// The partition directories Kafka serves from this dir (live ones).
@@ -43,7 +46,8 @@ std::int64_t livePartitionCount(const LogDirScan &scan);
 /// bytes are the scan's total without unknown files in the log dir itself,
 /// as allocated on the disk (st_blocks: the active segment's preallocated
 /// sparse indexes count only what is written), so that they compare with the
-/// filesystem's used bytes; partition sizes stay apparent (st_size). Scan problems with EIO become I/O errors; a dir
+/// filesystem's used bytes; partition sizes are their log bytes, as Kafka's
+/// DescribeLogDirs gives them. Scan problems with EIO become I/O errors; a dir
 /// that cannot be read that way, or that is there but stat cannot reach
 /// (EACCES, ELOOP), is offline.
 BrokerSnapshot toBrokerSnapshot(BrokerId broker, const LocalMeasurement &local,
