@@ -64,6 +64,34 @@ namespace {
 
 QString qs(const std::string &s) { return QString::fromStdString(s); }
 
+/// A size cell: formatted text, the raw number for sorting, right-aligned.
+QVariant bytesCell(std::int64_t bytes, int role)
+{
+    if (role == Qt::DisplayRole)
+        return qs(measure::formatByteSize(bytes));
+    if (role == RawValueRole)
+        return static_cast<qlonglong>(bytes);
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+/// The alert cell of a broker or dir: icon and word of its most severe
+/// alert (severity -1: none), the alerts' text as tooltip.
+QVariant alertCell(int severity, const QString &alertText, int role, const QPalette &pal)
+{
+    if (severity < 0)
+        return {};
+    const auto level = static_cast<measure::AlertSeverity>(severity);
+    if (role == Qt::DecorationRole)
+        return severityIcon(level, pal);
+    if (role == Qt::DisplayRole)
+        return severityText(level);
+    if (role == Qt::ToolTipRole)
+        return alertText;
+    return {};
+}
+
 QString livenessText(measure::BrokerLiveness state)
 {
     switch (state) {
@@ -509,14 +537,7 @@ QVariant ClusterTreeModel::brokerData(const BrokerNode &node, int column, int ro
                 .arg(node.dirs.size())
                 .arg(qs(measure::formatByteSize(node.kafkaBytes)));
         break;
-    case SizeColumn:
-        if (role == Qt::DisplayRole)
-            return qs(measure::formatByteSize(node.kafkaBytes));
-        if (role == RawValueRole)
-            return static_cast<qlonglong>(node.kafkaBytes);
-        if (role == Qt::TextAlignmentRole)
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        break;
+    case SizeColumn: return bytesCell(node.kafkaBytes, role);
     case StateColumn:
         if (role == Qt::DisplayRole)
             return node.state;
@@ -527,16 +548,7 @@ QVariant ClusterTreeModel::brokerData(const BrokerNode &node, int column, int ro
         if (role == Qt::ForegroundRole && node.liveness == measure::BrokerLiveness::Down)
             return severityColor(measure::AlertSeverity::Warning, pal);
         break;
-    case AlertColumn:
-        if (node.severity < 0)
-            break;
-        if (role == Qt::DecorationRole)
-            return severityIcon(static_cast<measure::AlertSeverity>(node.severity), pal);
-        if (role == Qt::DisplayRole)
-            return severityText(static_cast<measure::AlertSeverity>(node.severity));
-        if (role == Qt::ToolTipRole)
-            return node.alertText;
-        break;
+    case AlertColumn: return alertCell(node.severity, node.alertText, role, pal);
     default: break;
     }
     return {};
@@ -578,14 +590,7 @@ QVariant ClusterTreeModel::dirData(const DirNode &node, int column, int role) co
                      qs(measure::formatByteSize(node.usage->capacityBytes)),
                      qs(measure::formatByteSize(node.usage->freeBytes)));
         break;
-    case SizeColumn:
-        if (role == Qt::DisplayRole)
-            return qs(measure::formatByteSize(node.kafkaBytes));
-        if (role == RawValueRole)
-            return static_cast<qlonglong>(node.kafkaBytes);
-        if (role == Qt::TextAlignmentRole)
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        break;
+    case SizeColumn: return bytesCell(node.kafkaBytes, role);
     case StateColumn:
         if (role == Qt::DisplayRole)
             return node.state;
@@ -594,16 +599,7 @@ QVariant ClusterTreeModel::dirData(const DirNode &node, int column, int role) co
         if (role == Qt::ForegroundRole && node.state != tr("online"))
             return severityColor(measure::AlertSeverity::Critical, pal);
         break;
-    case AlertColumn:
-        if (node.severity < 0)
-            break;
-        if (role == Qt::DecorationRole)
-            return severityIcon(static_cast<measure::AlertSeverity>(node.severity), pal);
-        if (role == Qt::DisplayRole)
-            return severityText(static_cast<measure::AlertSeverity>(node.severity));
-        if (role == Qt::ToolTipRole)
-            return node.alertText;
-        break;
+    case AlertColumn: return alertCell(node.severity, node.alertText, role, pal);
     default: break;
     }
     return {};
@@ -625,14 +621,7 @@ QVariant ClusterTreeModel::partitionData(const DirNode &dir, const PartitionRow 
         if (role == Qt::DisplayRole)
             return QStringLiteral("%1-%2").arg(qs(row.topic)).arg(row.partition);
         break;
-    case SizeColumn:
-        if (role == Qt::DisplayRole)
-            return qs(measure::formatByteSize(row.bytes));
-        if (role == RawValueRole)
-            return static_cast<qlonglong>(row.bytes);
-        if (role == Qt::TextAlignmentRole)
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        break;
+    case SizeColumn: return bytesCell(row.bytes, role);
     case StateColumn:
         if (role == Qt::DisplayRole && row.future)
             return tr("future (copy in progress)");
