@@ -125,7 +125,17 @@ core::Status Broker::start()
     for (auto &e : m_extraApis)
         table.push_back(std::move(e));
     m_extraApis.clear();
-    m_router = std::make_unique<RequestRouter>(std::move(table));
+    const KafkaReleaseProfile *emulate = nullptr;
+    if (!m_config.emulateKafkaVersion.empty()) {
+        emulate = findKafkaRelease(m_config.emulateKafkaVersion);
+        if (emulate == nullptr) // BrokerConfig::parse checks it; a config built in code may not
+            return core::makeError(core::Errc::InvalidArgument, "spillway.emulate.kafka.version: unknown release '" +
+                                                                    m_config.emulateKafkaVersion +
+                                                                    "' (known: " + knownKafkaReleasesText() + ")");
+        say("emulating the protocol version ranges of Apache Kafka " + std::string(emulate->name) +
+            " (spillway.emulate.kafka.version)");
+    }
+    m_router = std::make_unique<RequestRouter>(std::move(table), emulate);
     m_router->log = [this](const std::string &line) { say(line); };
 
     for (const Listener &l : m_config.listeners) {

@@ -3,6 +3,8 @@
 
 #include "core/common/big_endian.h"
 
+#include <algorithm>
+
 namespace spillway::broker {
 
 using core::ApiKey;
@@ -13,10 +15,26 @@ namespace {
 constexpr std::int16_t kApiVersionsMax = 3;
 } // namespace
 
-RequestRouter::RequestRouter(std::vector<ApiEntry> table)
+RequestRouter::RequestRouter(std::vector<ApiEntry> table, const KafkaReleaseProfile *emulate)
 {
-    for (auto &e : table)
+    m_apiVersionsMax = kApiVersionsMax;
+    if (emulate != nullptr) {
+        m_apiVersionsErrorListsRange = emulate->apiVersionsErrorListsRange;
+        if (const auto own = emulate->find(static_cast<std::int16_t>(ApiKey::ApiVersions)))
+            m_apiVersionsMax = std::min(m_apiVersionsMax, own->maxVersion);
+    }
+    for (auto &e : table) {
+        if (emulate != nullptr) {
+            const auto release = emulate->find(static_cast<std::int16_t>(e.key));
+            if (!release)
+                continue; // the release does not have this API
+            e.minVersion = std::max(e.minVersion, release->minVersion);
+            e.maxVersion = std::min(e.maxVersion, release->maxVersion);
+            if (e.minVersion > e.maxVersion)
+                continue; // no version both speak
+        }
         m_table.emplace(static_cast<std::int16_t>(e.key), std::move(e));
+    }
 }
 
 const ApiEntry *RequestRouter::find(std::int16_t apiKey) const
@@ -28,7 +46,7 @@ const ApiEntry *RequestRouter::find(std::int16_t apiKey) const
 ApiVersionsResponse RequestRouter::apiVersions() const
 {
     ApiVersionsResponse r;
-    r.ApiKeys.push_back({static_cast<std::int16_t>(ApiKey::ApiVersions), 0, kApiVersionsMax});
+    r.ApiKeys.push_back({static_cast<std::int16_t>(ApiKey::ApiVersions), 0, m_apiVersionsMax});
     for (const auto &[key, e] : m_table)
         r.ApiKeys.push_back({key, e.minVersion, e.maxVersion});
     std::sort(r.ApiKeys.begin(), r.ApiKeys.end(), [](const auto &a, const auto &b) { return a.ApiKey < b.ApiKey; });
@@ -40,10 +58,13 @@ HandlerOutcome RequestRouter::handleApiVersions(const core::RequestHeader &heade
 {
     ApiVersionsResponse response = apiVersions();
     std::int16_t version = header.apiVersion;
-    if (version > kApiVersionsMax || version < 0) {
-        // KIP-511: answer in v0 with the range we support so the client retries.
+    if (version > m_apiVersionsMax || version < 0) {
+        // KIP-511: answer in v0 with the range we support so the client
+        // retries (releases before Kafka 2.4 answer with an empty list).
         response.ErrorCode = static_cast<std::int16_t>(core::KafkaError::UnsupportedVersion);
-        response.ApiKeys = {{static_cast<std::int16_t>(ApiKey::ApiVersions), 0, kApiVersionsMax}};
+        response.ApiKeys.clear();
+        if (m_apiVersionsErrorListsRange)
+            response.ApiKeys = {{static_cast<std::int16_t>(ApiKey::ApiVersions), 0, m_apiVersionsMax}};
         version = 0;
     } else if (auto request = core::decodeMessage<ApiVersionsRequest>(body, version); !request.ok()) {
         response = ApiVersionsResponse{};
@@ -124,7 +145,7 @@ HandlerOutcome RequestRouter::handle(std::span<const std::byte> frame, const Cli
         // Versions above ours are flexible (header v2) in any Kafka client; a
         // client that still sends header v1 gets its answer too.
         auto header = core::parseRequestHeader(frame, apiVersion >= 3 ? 3 : -1);
-        if (!header.ok() && apiVersion > kApiVersionsMax)
+        if (!header.ok() && apiVersion > m_apiVersionsMax)
             header = core::parseRequestHeader(frame, -1);
         if (!header.ok())
             return HandlerOutcome::close(header.error().message);

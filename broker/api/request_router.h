@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "broker/api/kafka_release_profiles.h"
 #include "broker/net/kafka_server.h"
 #include "core/protocol/message.h"
 #include "core/protocol/messages/api_versions.h"
@@ -127,9 +128,15 @@ ApiEntry makeDeferredApiEntry(
 /// the table closes the connection, as Apache Kafka does, except ApiVersions,
 /// which gets UNSUPPORTED_VERSION with the supported range (KIP-511). Loop
 /// thread.
+///
+/// With `emulate` (spillway.emulate.kafka.version), every row is narrowed to
+/// the intersection of its range and that release's, and rows the release
+/// lacks (or whose intersection is empty) are dropped: ApiVersions and the
+/// version checks then answer exactly as a broker of that release would, as
+/// far as version ranges go.
 class RequestRouter {
 public:
-    explicit RequestRouter(std::vector<ApiEntry> table);
+    explicit RequestRouter(std::vector<ApiEntry> table, const KafkaReleaseProfile *emulate = nullptr);
 
     HandlerOutcome handle(std::span<const std::byte> frame, const ClientInfo &client) const;
 
@@ -145,6 +152,9 @@ private:
                                   std::span<const std::byte> body) const;
 
     std::map<std::int16_t, ApiEntry> m_table;
+    std::int16_t m_apiVersionsMax = 3;
+    /// KIP-511: UNSUPPORTED_VERSION for ApiVersions lists its range (Kafka 2.4+).
+    bool m_apiVersionsErrorListsRange = true;
 };
 
 } // namespace spillway::broker

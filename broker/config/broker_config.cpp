@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker/config/broker_config.h"
 
+#include "broker/api/kafka_release_profiles.h"
 #include "core/common/fileio.h"
 #include "core/common/properties.h"
 
@@ -253,6 +254,16 @@ Result<BrokerConfig> BrokerConfig::parse(std::string_view text)
 
     if (auto v = get("spillway.metadata.dir"))
         c.metadataDir = std::string(trim(*v));
+
+    if (auto v = get("spillway.emulate.kafka.version")) {
+        const auto version = trim(*v);
+        if (findKafkaRelease(version) == nullptr)
+            return makeError(Errc::InvalidArgument,
+                             invalid("spillway.emulate.kafka.version", version,
+                                     "one of the Apache Kafka releases " + knownKafkaReleasesText() +
+                                         " (a patch number such as 2.8.2 is accepted)"));
+        c.emulateKafkaVersion = std::string(version);
+    }
 
     if (c.brokerId < 0)
         return makeError(Errc::InvalidArgument, "broker.id is not set",

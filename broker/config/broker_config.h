@@ -53,6 +53,10 @@ struct BrokerConfig {
     /// spillway.metadata.dir: where topic metadata lives (outside the log
     /// dirs); empty = the directory of server.properties.
     std::filesystem::path metadataDir;
+    /// spillway.emulate.kafka.version: answer with exactly the protocol
+    /// version ranges of this Apache Kafka release ("2.0" ... "4.0", see
+    /// broker/api/kafka_release_profiles.h); empty = the lab broker's own.
+    std::string emulateKafkaVersion;
 
     /// Keys the lab broker does not know (each also printed as a warning).
     std::vector<std::string> warnings;
