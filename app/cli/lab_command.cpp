@@ -58,6 +58,9 @@ constexpr const char *kHelp =
     "  --produce-rate R     normal produce rate (default 256KiB/s; also 1000msg/s, 0, unlimited)\n"
     "  --consume-rate R     normal consume rate (default 256KiB/s)\n"
     "  --message-size SIZE  message size (default 1KiB)\n"
+    "  --emulate-kafka V    the brokers speak only the protocol version ranges of Apache Kafka V\n"
+    "                       (2.0, 2.2, 2.3, 2.4, 2.8, 3.3, 3.9, 4.0), to see how Spillway works\n"
+    "                       with an older cluster; none: their own. From the brokers' next start.\n"
     "down:\n"
     "  --timeout SECONDS    how long a broker gets for a clean shutdown (default 30)\n"
     "\n"
@@ -87,6 +90,9 @@ int runUp(LabArgs &a, const std::filesystem::path &root, LabOutput &out)
     auto capacity = a.size("--capacity");
     auto produce = a.rate("--produce-rate", size);
     auto consume = a.rate("--consume-rate", size);
+    auto emulate = a.value("--emulate-kafka");
+    if (!emulate)
+        return out.fail(emulate.error(), ExitUsage);
     for (const core::Status &st :
          {brokers ? core::Status() : core::Status(brokers.error()),
           disks ? core::Status() : core::Status(disks.error()), spares ? core::Status() : core::Status(spares.error()),
@@ -103,6 +109,7 @@ int runUp(LabArgs &a, const std::filesystem::path &root, LabOutput &out)
     r.capacity = *capacity;
     r.produceRate = *produce;
     r.consumeRate = *consume;
+    r.emulateKafka = *emulate;
     auto outcome = Lab::up(root, r, LabBinaries::locate(), out.reporter());
     if (!outcome)
         return out.fail(outcome.error(), ExitUsage);

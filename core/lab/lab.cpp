@@ -28,6 +28,21 @@ Status validate(const UpRequest &r)
         return makeError(Errc::InvalidArgument, "--port must be between 1 and 65535");
     if (r.messageBytes && (*r.messageBytes < 1 || *r.messageBytes > (1U << 20)))
         return makeError(Errc::InvalidArgument, "--message-size must be between 1 B and 1 MiB");
+    if (r.emulateKafka && *r.emulateKafka != "none") {
+        // The broker checks the release against its table when it starts;
+        // here only the shape, so that nothing but a version lands in the file.
+        const std::string &v = *r.emulateKafka;
+        int dots = 0;
+        bool ok = !v.empty() && v.front() != '.' && v.back() != '.';
+        for (std::size_t i = 0; ok && i < v.size(); ++i) {
+            if (v[i] == '.')
+                ok = ++dots <= 2 && v[i - 1] != '.';
+            else
+                ok = v[i] >= '0' && v[i] <= '9';
+        }
+        if (!ok || dots == 0)
+            return makeError(Errc::InvalidArgument, "--emulate-kafka takes a release such as 2.8 or 3.9.1, or none");
+    }
     return {};
 }
 
@@ -66,6 +81,8 @@ Result<LabConfig> mergeConfig(const std::optional<LabConfig> &existing, const Up
     c.produceRate = r.produceRate.value_or(c.produceRate);
     c.consumeRate = r.consumeRate.value_or(c.consumeRate);
     c.messageBytes = r.messageBytes.value_or(c.messageBytes);
+    if (r.emulateKafka)
+        c.emulateKafka = *r.emulateKafka == "none" ? std::string() : *r.emulateKafka;
     return c;
 }
 

@@ -24,6 +24,9 @@ struct UpRequest {
     std::optional<std::uint64_t> produceRate;
     std::optional<std::uint64_t> consumeRate;
     std::optional<std::uint32_t> messageBytes;
+    /// "2.8": the brokers speak that Apache Kafka release's protocol version
+    /// ranges from their next start; "none": their own again.
+    std::optional<std::string> emulateKafka;
 };
 
 /// `lab load` options; unset ones keep their current value.

@@ -57,6 +57,8 @@ Result<LabConfig> LabConfig::read(const std::filesystem::path &file)
         c.consumeRate = static_cast<std::uint64_t>(*v);
     if (auto v = doc->getInt("message.bytes"); v && *v > 0)
         c.messageBytes = static_cast<std::uint32_t>(*v);
+    if (auto v = doc->get("emulate.kafka.version"))
+        c.emulateKafka = *v;
     return c;
 }
 
@@ -73,6 +75,8 @@ Status LabConfig::write(const std::filesystem::path &file) const
     doc->set("produce.bytes.per.second", std::to_string(static_cast<std::int64_t>(produceRate)));
     doc->set("consume.bytes.per.second", std::to_string(static_cast<std::int64_t>(consumeRate)));
     doc->set("message.bytes", std::to_string(messageBytes));
+    if (!emulateKafka.empty())
+        doc->set("emulate.kafka.version", emulateKafka);
     return core::writeFileAtomic(file, doc->serialize());
 }
 

@@ -30,6 +30,9 @@ struct LabConfig {
     std::uint64_t produceRate = 256ULL << 10; ///< bytes/s, the "normal" rate restore returns to
     std::uint64_t consumeRate = 256ULL << 10;
     std::uint32_t messageBytes = 1024;
+    /// "2.8": the brokers speak only the protocol version ranges of that
+    /// Apache Kafka release (spillway.emulate.kafka.version); "": their own.
+    std::string emulateKafka;
 
     [[nodiscard]] int totalDisks() const noexcept { return disks + spares; }
     /// log.segment.bytes for the lab's brokers: capacity/16 within [1 MiB, 1 GiB],

@@ -11,6 +11,9 @@ namespace {
 
 std::string listener(int port) { return "PLAINTEXT://127.0.0.1:" + std::to_string(port); }
 
+/// The lab broker's own key: speak only the protocol version ranges of that Apache Kafka release.
+constexpr std::string_view kEmulateKey = "spillway.emulate.kafka.version";
+
 std::string freshFile(const LabLayout &layout, const LabConfig &config, int broker, int port)
 {
     std::string dirs;
@@ -39,6 +42,8 @@ std::string freshFile(const LabLayout &layout, const LabConfig &config, int brok
     text += "group.initial.rebalance.delay.ms=0\n";
     text += "# Topic metadata lives outside the log dirs, as KRaft's metadata log would.\n";
     text += "spillway.metadata.dir=" + layout.metadataDir(broker).string() + "\n";
+    if (!config.emulateKafka.empty())
+        text += std::string(kEmulateKey) + "=" + config.emulateKafka + "\n";
     return text;
 }
 
@@ -51,7 +56,9 @@ Result<std::string> ServerProperties::ensure(const LabLayout &layout, const LabC
     if (!std::filesystem::exists(file, ec)) {
         if (auto st = core::writeFileAtomic(file, freshFile(layout, config, broker, port)); !st)
             return st.error();
-        return "wrote " + file.string();
+        return "wrote " + file.string() +
+               (config.emulateKafka.empty() ? std::string()
+                                            : " (" + std::string(kEmulateKey) + "=" + config.emulateKafka + ")");
     }
     auto text = core::readFile(file);
     if (!text)
@@ -59,12 +66,27 @@ Result<std::string> ServerProperties::ensure(const LabLayout &layout, const LabC
     auto doc = core::PropertiesDocument::parse(*text);
     if (!doc)
         return Error{doc.error().code, file.string() + ": " + doc.error().message, "", 0};
-    if (doc->get("listeners") == listener(port))
+    std::vector<std::string> changes;
+    if (doc->get("listeners") != listener(port)) {
+        doc->set("listeners", listener(port));
+        changes.push_back("listeners=" + listener(port));
+    }
+    const auto emulated = doc->get(kEmulateKey);
+    if (config.emulateKafka.empty() && emulated) {
+        doc->remove(kEmulateKey);
+        changes.push_back("removed " + std::string(kEmulateKey));
+    } else if (!config.emulateKafka.empty() && emulated != config.emulateKafka) {
+        doc->set(kEmulateKey, config.emulateKafka);
+        changes.push_back(std::string(kEmulateKey) + "=" + config.emulateKafka);
+    }
+    if (changes.empty())
         return "kept " + file.string();
-    doc->set("listeners", listener(port));
     if (auto st = core::writeFileAtomic(file, doc->serialize()); !st)
         return st.error();
-    return "updated listeners=" + listener(port) + " in " + file.string();
+    std::string what;
+    for (const auto &c : changes)
+        what += (what.empty() ? "" : ", ") + c;
+    return "updated " + what + " in " + file.string();
 }
 
 Result<std::vector<std::filesystem::path>> ServerProperties::logDirs(const std::filesystem::path &file)

@@ -12,10 +12,12 @@ namespace spillway::lab {
 /// A lab broker's server.properties, with Apache Kafka's keys. Written once
 /// from the lab's shape; after that the operator owns it (scenario C swaps a
 /// spare into log.dirs by editing it), so later `lab up`s only update the
-/// listener port, keeping every other line, comment and edit.
+/// listener port and the emulated Kafka release (`--emulate-kafka`), keeping
+/// every other line, comment and edit.
 class ServerProperties {
 public:
-    /// Writes a fresh file, or updates the listener of an existing one.
+    /// Writes a fresh file, or updates the listener and the emulated release
+    /// of an existing one.
     /// Returns a sentence saying which ("wrote ...", "kept ...").
     static Result<std::string> ensure(const LabLayout &layout, const LabConfig &config, int broker, int port);
 

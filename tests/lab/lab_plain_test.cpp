@@ -3,6 +3,7 @@
 // so and why; corrupt-index and slow-consumer work everywhere and are
 // checked end to end here: the broker rebuilds the damaged index on
 // restart, and the consumer group's committed lag grows.
+#include "core/protocol/messages/api_versions.h"
 #include "core/protocol/messages/list_offsets.h"
 #include "core/protocol/messages/offset_fetch.h"
 #include "tests/broker/kafka_test_client.h"
@@ -10,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <thread>
 
 using namespace spillway;
@@ -160,4 +162,49 @@ TEST_CASE("Drill slow-consumer makes the consumer group's committed lag grow", "
     INFO(restore.out);
     CHECK(restore.exitCode == 0);
     CHECK(restore.out.find("load back to normal") != std::string::npos);
+}
+
+namespace {
+
+/// The API keys broker `port` advertises (ApiVersions v0, which every release answers).
+std::set<int> advertisedKeys(int port)
+{
+    KafkaTestClient client(port);
+    auto r = client.call<core::ApiVersionsResponse>(core::ApiVersionsRequest{}, 0);
+    REQUIRE(r);
+    std::set<int> keys;
+    for (const auto &k : r->ApiKeys)
+        keys.insert(k.ApiKey);
+    return keys;
+}
+
+} // namespace
+
+TEST_CASE("lab up --emulate-kafka makes the brokers speak an older release's protocol, and none undoes it",
+          "[lab][plain]")
+{
+    TestLab lab(false);
+    const auto bad = lab.up({"--emulate-kafka", "2.x"});
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.out.find("--emulate-kafka takes a release") != std::string::npos);
+
+    const auto up = lab.up({"--emulate-kafka", "2.0"});
+    INFO(up.out);
+    REQUIRE(up.exitCode == 0);
+    CHECK(up.out.find("spillway.emulate.kafka.version=2.0") != std::string::npos);
+    // Kafka 2.0 had neither IncrementalAlterConfigs (44, from 2.3) nor DescribeCluster (60, from 2.8).
+    auto keys = advertisedKeys(lab.port());
+    CHECK(keys.count(3) == 1);
+    CHECK(keys.count(44) == 0);
+    CHECK(keys.count(60) == 0);
+    CHECK(lab.brokerLog().find("Apache Kafka 2.0") != std::string::npos);
+
+    REQUIRE(lab.lab({"down"}).exitCode == 0);
+    const auto again = lab.up({"--emulate-kafka", "none"});
+    INFO(again.out);
+    REQUIRE(again.exitCode == 0);
+    CHECK(again.out.find("removed spillway.emulate.kafka.version") != std::string::npos);
+    keys = advertisedKeys(lab.port());
+    CHECK(keys.count(44) == 1);
+    CHECK(keys.count(60) == 1);
 }
