@@ -69,9 +69,11 @@ core::Status Broker::start()
     m_state->runAfter = [this](std::chrono::milliseconds delay, std::function<void()> task) {
         m_loop.runAfter(delay, std::move(task));
     };
-    for (const TopicInfo *t : m_topics->topics())
+    for (const TopicInfo *t : m_topics->topics()) {
+        m_state->applyTopicLogConfig(*t); // the topics' own segment.bytes etc., loaded partitions included
         if (auto st = m_state->ensurePartitions(*t); !st.ok())
             say("cannot re-create partitions of " + t->name + ": " + st.error().describe());
+    }
 
     // Replica moves (AlterReplicaLogDirs), throttled by the dynamic broker
     // config, which is read at every step; moves found at startup resume.

@@ -27,6 +27,23 @@ core::Status BrokerState::ensurePartitions(const TopicInfo &topic)
     return {};
 }
 
+LogConfig BrokerState::topicLogConfig(const std::map<std::string, std::string> &overrides) const
+{
+    LogConfig c = LogConfig::fromBroker(config);
+    c.segmentBytes = topicSchema.effectiveLong("segment.bytes", overrides);
+    c.rollMs = topicSchema.effectiveLong("segment.ms", overrides);
+    c.indexIntervalBytes = topicSchema.effectiveLong("index.interval.bytes", overrides);
+    c.indexSizeMaxBytes = topicSchema.effectiveLong("segment.index.bytes", overrides);
+    c.flushIntervalMessages = topicSchema.effectiveLong("flush.messages", overrides);
+    c.flushIntervalMs = topicSchema.effectiveLong("flush.ms", overrides);
+    return c;
+}
+
+void BrokerState::applyTopicLogConfig(const TopicInfo &topic)
+{
+    logs.setTopicConfig(topic.name, topicLogConfig(topic.configs));
+}
+
 core::Result<TopicInfo> BrokerState::createTopic(const std::string &name, std::int32_t partitions,
                                                  std::int16_t replicationFactor,
                                                  std::map<std::string, std::string> configs)
@@ -34,6 +51,7 @@ core::Result<TopicInfo> BrokerState::createTopic(const std::string &name, std::i
     auto topic = topics.create(name, partitions, replicationFactor, std::move(configs));
     if (!topic.ok())
         return topic.error();
+    applyTopicLogConfig(*topic);
     if (auto st = ensurePartitions(*topic); !st.ok())
         return st.error();
     return topic;

@@ -68,6 +68,14 @@ public:
     /// it does not have: scenario C's re-created partitions).
     core::Status ensurePartitions(const TopicInfo &topic);
 
+    /// The log settings of a topic with these overrides: segment.bytes,
+    /// segment.ms, index.interval.bytes, segment.index.bytes, flush.messages
+    /// and flush.ms, each the override or else the broker's default.
+    [[nodiscard]] LogConfig topicLogConfig(const std::map<std::string, std::string> &overrides) const;
+    /// Gives the topic's partitions (open ones and those created or loaded
+    /// later) its current log settings.
+    void applyTopicLogConfig(const TopicInfo &topic);
+
     /// Creates a topic: registry entry and partitions, placed by the policy.
     core::Result<TopicInfo> createTopic(const std::string &name, std::int32_t partitions,
                                         std::int16_t replicationFactor, std::map<std::string, std::string> configs);

@@ -179,6 +179,8 @@ std::pair<KafkaError, std::string> applyConfigs(BrokerState &s, std::int8_t type
             return {KafkaError::None, {}};
         if (auto st = s.topics.setConfigs(name, configs); !st.ok())
             return {KafkaError::KafkaStorageError, st.error().message};
+        if (const TopicInfo *changed = s.topics.find(name))
+            s.applyTopicLogConfig(*changed);
         s.say("topic " + name + " configs changed");
         return {KafkaError::None, {}};
     }

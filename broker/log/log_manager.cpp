@@ -129,7 +129,7 @@ Result<PartitionLog *> LogManager::createPartition(const std::string &topic, cor
         dir = chooseDir();
     if (!dir)
         return makeError(Errc::Io, "no online log dir for " + core::partitionDirName(topic, partition));
-    auto log = PartitionLog::create(m_dirs[*dir].path, topic, partition, topicId, m_options.logConfig, nowMs);
+    auto log = PartitionLog::create(m_dirs[*dir].path, topic, partition, topicId, configFor(topic), nowMs);
     if (!log) {
         if (log.error().sysErrno != 0)
             markDirOffline(*dir, log.error());
@@ -146,6 +146,25 @@ PartitionLog *LogManager::find(std::string_view topic, core::PartitionId partiti
 {
     auto it = m_partitions.find(Key{std::string(topic), partition.get()});
     return it == m_partitions.end() ? nullptr : it->second.log.get();
+}
+
+void LogManager::setTopicConfig(const std::string &topic, const LogConfig &config)
+{
+    m_topicConfigs[topic] = config;
+    for (auto &[key, entry] : m_partitions) {
+        if (key.first != topic)
+            continue;
+        if (entry.log)
+            entry.log->setConfig(config);
+        if (entry.future)
+            entry.future->setConfig(config);
+    }
+}
+
+const LogConfig &LogManager::configFor(const std::string &topic) const
+{
+    const auto it = m_topicConfigs.find(topic);
+    return it == m_topicConfigs.end() ? m_options.logConfig : it->second;
 }
 
 std::vector<PartitionLog *> LogManager::partitions() const

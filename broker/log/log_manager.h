@@ -95,6 +95,12 @@ public:
                                                  const core::KafkaUuid &topicId, std::int64_t nowMs);
     [[nodiscard]] PartitionLog *find(std::string_view topic, core::PartitionId partition) const;
     [[nodiscard]] std::vector<PartitionLog *> partitions() const;
+    /// A topic's own log settings (its overrides over the broker defaults):
+    /// given to its partitions created or loaded from now on, and applied to
+    /// those open now, future replicas included. Without one a topic follows
+    /// the broker's defaults.
+    void setTopicConfig(const std::string &topic, const LogConfig &config);
+    [[nodiscard]] const LogConfig &configFor(const std::string &topic) const;
     /// The log dir a partition lives in.
     [[nodiscard]] std::optional<std::filesystem::path> logDirOf(std::string_view topic,
                                                                 core::PartitionId partition) const;
@@ -190,6 +196,7 @@ private:
     LogManagerOptions m_options;
     std::vector<Dir> m_dirs;
     std::map<Key, Entry> m_partitions;
+    std::map<std::string, LogConfig, std::less<>> m_topicConfigs; ///< topics with settings of their own
     std::vector<PendingDirDelete> m_pendingDirDeletes;
     /// Kafka's preferredLogDirs: AlterReplicaLogDirs for a partition not yet here.
     std::map<Key, std::size_t> m_preferredDirs;

@@ -231,7 +231,7 @@ Status LogManager::loadDir(std::size_t index, std::int64_t nowMs)
             continue;
         }
         PartitionOpenOptions opts;
-        opts.config = m_options.logConfig;
+        opts.config = configFor(name->topic);
         opts.cleanShutdown = m_dirs[index].cleanShutdown;
         opts.recoveryPoint = recovery->find(name->topic, name->partition).value_or(Offset(0));
         opts.logStart = logStart->find(name->topic, name->partition);

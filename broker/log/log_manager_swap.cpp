@@ -73,7 +73,7 @@ bool LogManager::swap(const Key &key, Entry &entry, std::int64_t nowMs)
             m_swapHook(stage);
     };
     PartitionOpenOptions reopen;
-    reopen.config = m_options.logConfig;
+    reopen.config = configFor(key.first);
     reopen.cleanShutdown = true; // both were just closed: nothing to recover
     reopen.recoveryPoint = end;
     reopen.logStart = logStart;

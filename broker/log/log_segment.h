@@ -96,6 +96,9 @@ public:
     /// a closed segment loaded without recovery reports its base offset.
     [[nodiscard]] core::Offset nextOffset() const noexcept { return m_nextOffset; }
     [[nodiscard]] std::int64_t sizeInBytes() const noexcept { return m_size; }
+    /// New topic settings (segment.bytes, segment.ms, ...) for the roll
+    /// decision and the index interval from the next append on.
+    void setConfig(const LogConfig &config) { m_config = config; }
     [[nodiscard]] core::Timestamp maxTimestamp() const noexcept { return m_maxTimestamp; }
     /// Kafka's LogSegment.largestTimestamp: max timestamp, or the file's mtime without one.
     [[nodiscard]] std::int64_t largestTimestampForRetention() const;

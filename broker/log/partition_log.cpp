@@ -205,6 +205,13 @@ Result<AppendResult> PartitionLog::append(std::span<const std::byte> recordBatch
     return result;
 }
 
+void PartitionLog::setConfig(const LogConfig &config)
+{
+    m_config = config;
+    if (!m_segments.empty())
+        active().setConfig(config);
+}
+
 Status PartitionLog::roll(std::int64_t nowMs)
 {
     const Offset newBase = logEndOffset();

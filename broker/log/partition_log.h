@@ -142,6 +142,11 @@ public:
     core::Result<std::filesystem::path> renameForDeletion(const std::string &uniqueId = {});
 
     void setIoErrorHandler(IoErrorHandler handler) { m_onIoError = std::move(handler); }
+    /// The topic's settings changed (an override set or deleted): they apply
+    /// from the next append on, to the active segment as to the next ones,
+    /// as Kafka's LogConfig update does.
+    void setConfig(const LogConfig &config);
+    [[nodiscard]] const LogConfig &config() const noexcept { return m_config; }
     /// Called by the LogManager when the dir went offline for another partition.
     void markOffline(const core::Error &error);
     [[nodiscard]] const std::optional<core::Error> &offlineError() const noexcept { return m_offline; }

@@ -86,3 +86,47 @@ TEST_CASE("The lab broker applies per-topic retention overrides changed at runti
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     CHECK(broker.offsets("bytime", 0).first == settled);
 }
+
+namespace {
+
+/// The .log segments of `topic`-0, wherever its dir is.
+int segmentCount(const RetentionBroker &broker, const std::string &topic)
+{
+    int n = 0;
+    for (const auto &dir : broker.logDirs())
+        if (std::filesystem::exists(dir / (topic + "-0")))
+            for (const auto &e : std::filesystem::directory_iterator(dir / (topic + "-0")))
+                n += e.path().extension() == ".log" ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("The lab broker rolls segments at each topic's own segment.bytes, set at creation or at runtime",
+          "[broker][segments]")
+{
+    RetentionBroker broker; // log.segment.bytes=262144 by default
+    // Batches of at most 100 messages (~12 KB): a segment must hold a whole produce.
+    broker.createTopic("small", 1, {{"segment.bytes", "65536"}});
+    broker.createTopic("plain", 1);
+    broker.produce("small", 0, 4000, "s", 100, 100); // ~470 KB
+    broker.produce("plain", 0, 2000, "p", 100, 100); // ~235 KB
+    const int small = segmentCount(broker, "small");
+    INFO("small: " << small << " segments, plain: " << segmentCount(broker, "plain"));
+    CHECK(small >= 6);                         // 64 KiB segments
+    CHECK(segmentCount(broker, "plain") == 1); // under the broker's 256 KiB
+    CHECK(broker.config("small", "segment.bytes") == std::pair<std::string, bool>("65536", true));
+
+    // Changed at runtime: the partition open now rolls at the new size from the next append.
+    alter(broker, "plain", "segment.bytes", "65536");
+    broker.produce("plain", 0, 4000, "q", 100, 100); // ~470 KB more
+    CHECK(segmentCount(broker, "plain") >= 6);
+
+    // After a restart the loaded partitions keep their topic's size.
+    broker.stop();
+    broker.start();
+    const int before = segmentCount(broker, "small");
+    broker.produce("small", 0, 2000, "t", 100, 100);
+    CHECK(segmentCount(broker, "small") >= before + 2);
+    CHECK(broker.consume("small", 0).size() == 6000);
+}

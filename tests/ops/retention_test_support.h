@@ -104,8 +104,8 @@ public:
 
     /// `count` messages of about `size` bytes to one partition with kcat
     /// (librdkafka), in batches small enough for 256 KiB segments.
-    void produce(const std::string &topic, int partition, int count, const std::string &prefix,
-                 std::size_t size = 100) const
+    void produce(const std::string &topic, int partition, int count, const std::string &prefix, std::size_t size = 100,
+                 int batchMessages = 10000) const
     {
         const auto file = m_dir / (topic + "-" + std::to_string(partition) + "-" + prefix + ".txt");
         {
@@ -117,7 +117,8 @@ public:
             }
         }
         const auto r = runProcess({"kcat", "-b", bootstrap(), "-P", "-t", topic, "-p", std::to_string(partition), "-X",
-                                   "batch.size=65536", "-X", "linger.ms=5", "-l", file.string()},
+                                   "batch.size=65536", "-X", "linger.ms=5", "-X",
+                                   "batch.num.messages=" + std::to_string(batchMessages), "-l", file.string()},
                                   std::chrono::seconds(60));
         INFO(r.out);
         REQUIRE(r.exitCode == 0);
