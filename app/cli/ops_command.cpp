@@ -41,11 +41,11 @@ constexpr const char *kHelp =
     "       spillway-cli ops list [--json]\n"
     "       spillway-cli ops recover [--json]\n"
     "       spillway-cli ops swap-disk (--lab [ROOT] --broker N | --broker-name NAME) --from DIR --to SPARE\n"
-    "                                  [--accept-loss] [--yes] [--json]\n"
+    "                                  [--accept-loss] [--sync-timeout SECONDS] [--yes] [--json]\n"
     "       spillway-cli ops shrink-retention (--bootstrap HOST:PORT --broker ID [--log-dirs A,B] | --offline\n"
     "                --log-dirs A,B,...) (--topic T... --retention-ms N [--retention-bytes N] | --free BYTES --dir "
     "DIR)\n"
-    "                [--wait-seconds N] [--yes] [--json]\n"
+    "                [--wait-seconds N] [--remote] [--yes] [--json]\n"
     "       spillway-cli ops restore-retention --id N [--bootstrap HOST:PORT] [--yes] [--json]\n"
     "\n"
     "Offline operations on the log dirs of a stopped broker, recorded step by step in a\n"
@@ -67,10 +67,15 @@ constexpr const char *kHelp =
     "recover  finishes (rolls forward) or rolls back every interrupted operation.\n"
     "swap-disk  replaces a failed or retiring log dir by a spare: checks the spare, writes its\n"
     "         meta.properties, stops the broker, edits log.dirs (backup kept), starts it, reports\n"
-    "         the partitions re-created and those lost (no other replica). docs/cli-ops.md\n"
+    "         the partitions re-created and those lost (no other replica), then follows the re-sync\n"
+    "         until the broker is back in the ISR of its replicated partitions (--sync-timeout,\n"
+    "         default 1800 s; 0: do not wait; Ctrl-C stops waiting; exit 1 if some are still out\n"
+    "         of sync: the swap is done). docs/cli-ops.md\n"
     "shrink-retention  the closed segments (and bytes per disk) a shorter retention deletes (or the\n"
     "         largest retention.ms that frees --free BYTES on --dir); with --yes sets it online and waits\n"
     "         for the broker's deletion, or deletes them offline from a stopped broker's log dirs.\n"
+    "         --remote (automatic when the broker's log dirs are not readable here): protocol only, an\n"
+    "         upper estimate from offsets, the bytes freed measured with DescribeLogDirs after apply.\n"
     "restore-retention  puts back the retention settings an online shrink changed.\n"
     "\n"
     "Options:\n"
@@ -138,8 +143,6 @@ Result<OnlineCheck> verifyRunning(IndexRebuildRequest request, const std::string
     return check;
 }
 
-constexpr auto kRestartHealthyTimeout = std::chrono::seconds(120);
-
 /// `ops rebuild-index --lab [ROOT] --broker N | --broker-name NAME`: the log
 /// dirs of that broker; verified while it runs; with --yes stopped, rebuilt
 /// (IndexRebuildOperation) and started again if it was running.
@@ -195,26 +198,17 @@ int runRebuildIndexOnBroker(const BrokerTargetArgs &target, IndexRebuildRequest 
     if (yes && !wasRunning) {
         result = IndexRebuildOperation::execute(journal, *offlinePlan, opsRunOptions(json));
     } else if (yes && needStop) {
-        if (auto st = broker.stop(); !st)
-            return opsFailed(st.error());
-        stopped = true;
-        // Planned again with the broker stopped: the authoritative plan.
-        auto plan = IndexRebuildOperation::plan(request);
-        if (plan) {
-            offlinePlan = std::move(*plan);
-            result = IndexRebuildOperation::execute(journal, *offlinePlan, opsRunOptions(json));
-        } else {
-            result = plan.error();
-        }
-        // Started again even when the rebuild failed (the broker checks its
-        // indexes itself at start).
-        Status st = broker.start();
-        if (st)
-            st = broker.waitHealthy(kRestartHealthyTimeout);
-        if (st)
-            restarted = true;
-        else
-            restartError = st.error();
+        // One journaled operation: stop (journaled first, so that `ops recover`
+        // starts the broker again), plan again stopped, rebuild, verify, start.
+        auto done = IndexRebuildOperation::executeOnBroker(journal, broker, request, opsRunOptions(json));
+        if (!done)
+            return opsFailed(done.error());
+        stopped = done->stopped;
+        restarted = done->restarted;
+        offlinePlan = done->plan;
+        result = done->error ? Result<std::int64_t>(*done->error) : Result<std::int64_t>(done->id);
+        if (done->restartError)
+            restartError = done->restartError;
     }
 
     if (json) {

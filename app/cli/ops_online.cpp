@@ -15,7 +15,6 @@
 #include "core/ops/rebalance_plan.h"
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -27,35 +26,6 @@ using namespace spillway::core;
 using namespace spillway::core::ops;
 
 namespace {
-
-/// Raised by SIGINT/SIGTERM while an online move runs: the move is
-/// cancelled (the replicas go back to their dirs) instead of abandoned.
-std::atomic<bool> g_cancel{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void onCancelSignal(int) { g_cancel.store(true); }
-
-/// Installs the cancel handlers for the lifetime of the object.
-class CancelOnSignal {
-public:
-    CancelOnSignal()
-    {
-        g_cancel.store(false);
-        m_int = std::signal(SIGINT, onCancelSignal);
-        m_term = std::signal(SIGTERM, onCancelSignal);
-    }
-    ~CancelOnSignal()
-    {
-        std::signal(SIGINT, m_int);
-        std::signal(SIGTERM, m_term);
-    }
-    CancelOnSignal(const CancelOnSignal &) = delete;
-    CancelOnSignal &operator=(const CancelOnSignal &) = delete;
-
-private:
-    void (*m_int)(int) = SIG_DFL;
-    void (*m_term)(int) = SIG_DFL;
-};
 
 std::optional<std::int64_t> parseNumber(const std::optional<std::string> &text, std::int64_t min, std::int64_t max)
 {
@@ -193,9 +163,11 @@ int runMoveOnline(std::vector<std::string> args, Journal &journal, bool json, bo
         return opsFailed(plan.error(), plan.error().code == Errc::InvalidArgument ? ExitUsage : ExitProblems);
     std::optional<Result<std::int64_t>> result;
     if (yes) {
-        CancelOnSignal cancel;
+        // Ctrl-C / SIGTERM cancel the move (the replicas go back to their
+        // dirs) instead of abandoning it.
+        OpsCancelOnSignal cancel;
         RunOptions options = opsRunOptions(json);
-        options.cancel = &g_cancel;
+        options.cancel = OpsCancelOnSignal::flag();
         result = OnlineMove::execute(journal, *plan, options);
     }
     return reportPlanRun(*plan, result, json, yes);
@@ -265,8 +237,8 @@ int runRebalance(std::vector<std::string> args, Journal &journal, bool json, boo
     std::optional<Error> failure;
     out.key("operations").beginArray();
     RunOptions run = opsRunOptions(json);
-    CancelOnSignal cancel;
-    run.cancel = &g_cancel;
+    OpsCancelOnSignal cancel;
+    run.cancel = OpsCancelOnSignal::flag();
     if (bootstrap) {
         auto online = OnlineMove::plan(toOnlineMoveRequest(plan, *bootstrap, *rate));
         auto done = online ? OnlineMove::execute(journal, *online, run) : Result<std::int64_t>(online.error());
@@ -276,7 +248,7 @@ int runRebalance(std::vector<std::string> args, Journal &journal, bool json, boo
             failure = done.error();
     } else {
         for (const auto &m : plan.moves) {
-            if (g_cancel.load()) {
+            if (run.cancelled()) {
                 failure = makeError(Errc::Cancelled, "cancelled between moves");
                 break;
             }

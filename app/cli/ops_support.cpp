@@ -42,6 +42,27 @@ RunOptions opsRunOptions(bool json)
     return options;
 }
 
+namespace {
+std::atomic<bool> g_opsCancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void onOpsCancelSignal(int) { g_opsCancel.store(true); }
+} // namespace
+
+OpsCancelOnSignal::OpsCancelOnSignal()
+{
+    g_opsCancel.store(false);
+    m_int = std::signal(SIGINT, onOpsCancelSignal);
+    m_term = std::signal(SIGTERM, onOpsCancelSignal);
+}
+
+OpsCancelOnSignal::~OpsCancelOnSignal()
+{
+    std::signal(SIGINT, m_int);
+    std::signal(SIGTERM, m_term);
+}
+
+const std::atomic<bool> *OpsCancelOnSignal::flag() { return &g_opsCancel; }
+
 void writePlan(JsonWriter &json, const Plan &plan)
 {
     json.beginObject();

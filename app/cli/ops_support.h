@@ -9,6 +9,7 @@
 #include "core/ops/journal.h"
 #include "core/ops/operation.h"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,23 @@ int opsFailed(const core::Error &error, int code = 1);
 /// SPILLWAY_OPS_TEST_KILL_AFTER=<step> makes this process SIGKILL itself
 /// right after that step is journaled done, to exercise recovery.
 core::ops::RunOptions opsRunOptions(bool json);
+
+/// While it lives, SIGINT and SIGTERM raise flag() instead of killing the
+/// process (the previous handlers come back after): an operation given it as
+/// RunOptions::cancel stops at its next check (`ops swap-disk`: stops
+/// waiting for the re-sync). One at a time.
+class OpsCancelOnSignal {
+public:
+    OpsCancelOnSignal();
+    ~OpsCancelOnSignal();
+    OpsCancelOnSignal(const OpsCancelOnSignal &) = delete;
+    OpsCancelOnSignal &operator=(const OpsCancelOnSignal &) = delete;
+    [[nodiscard]] static const std::atomic<bool> *flag();
+
+private:
+    void (*m_int)(int);
+    void (*m_term)(int);
+};
 
 void writePlan(core::JsonWriter &json, const core::ops::Plan &plan);
 void writeEntry(core::JsonWriter &json, const core::ops::JournalEntry &entry);

@@ -92,6 +92,34 @@ void writeReport(JsonWriter &json, const DiskSwapReport &r)
     writeStrings(json, r.missing);
     json.key("notes");
     writeStrings(json, r.notes);
+    json.key("sync")
+        .beginObject()
+        .key("end")
+        .value(r.syncEnd)
+        .key("replicatedPartitions")
+        .value(static_cast<std::int64_t>(r.sync.total()))
+        .key("inSync")
+        .value(static_cast<std::int64_t>(r.sync.inSync()))
+        .key("warnings")
+        .value(r.warnings)
+        .key("outOfSync")
+        .beginArray();
+    for (const auto &p : r.sync.outOfSync())
+        json.beginObject()
+            .key("partition")
+            .value(p.name)
+            .key("state")
+            .value(std::string(toString(p.state)))
+            .key("leader")
+            .value(static_cast<std::int64_t>(p.leader))
+            .key("bytes")
+            .value(p.bytes)
+            .key("leaderBytes")
+            .value(p.leaderBytes)
+            .key("detail")
+            .value(p.describe())
+            .endObject();
+    json.endArray().endObject();
     json.endObject();
 }
 
@@ -115,6 +143,40 @@ void printReport(const DiskSwapReport &r, const std::vector<std::string> &shown)
             std::printf("note: %s\n", n.c_str());
     if (!r.backup.empty())
         std::printf("the old server.properties is kept as %s\n", r.backup.c_str());
+    std::printf("re-sync: %s (%s)\n", r.sync.progressLine().c_str(), r.syncEnd.c_str());
+    if (r.warnings) {
+        const auto behind = r.sync.outOfSync();
+        std::printf("completed with warnings: the swap is done, but %zu replicated partition(s) are not back in "
+                    "sync yet%s\n",
+                    behind.size(), behind.empty() ? " (their state is unknown)" : ":");
+        for (const auto &p : behind)
+            std::printf("  %s\n", p.describe().c_str());
+        std::printf("follow them with `spillway-cli cluster` or the console; the journal entry says the same\n");
+    }
+}
+
+/// opsRunOptions(), and when stderr is not a terminal (the console runs this
+/// command as a child) one line per new message, "progress: <journal id>
+/// <percent>% <message>", for its dialog and Operations dock.
+RunOptions swapRunOptions(bool json, Journal &journal)
+{
+    RunOptions options = opsRunOptions(json);
+    if (!json && !options.progress)
+        options.progress = [&journal, last = std::string(), id = std::int64_t{0}](double f,
+                                                                                  std::string_view message) mutable {
+            if (message == last)
+                return;
+            last = std::string(message);
+            // Every report comes after execute() began the entry: the newest running swap is this one.
+            if (id == 0)
+                if (auto running = journal.interrupted())
+                    for (const auto &e : *running)
+                        if (e.kind == DiskSwap::kKind)
+                            id = std::max(id, e.id);
+            std::fprintf(stderr, "progress: %lld %d%% %s\n", static_cast<long long>(id), static_cast<int>(f * 100),
+                         last.c_str());
+        };
+    return options;
 }
 
 } // namespace
@@ -128,6 +190,7 @@ int runSwapDisk(std::vector<std::string> args, Journal &journal, bool json, bool
     const auto from = takeValue(args, "--from", bad);
     const auto to = takeValue(args, "--to", bad);
     const bool acceptLoss = takeFlag(args, "--accept-loss");
+    const auto syncTimeoutText = takeValue(args, "--sync-timeout", bad);
     if (bad || !from || !to)
         return opsUsageError("swap-disk needs --from DIR and --to SPARE");
     if (!target.oneTarget())
@@ -137,6 +200,14 @@ int runSwapDisk(std::vector<std::string> args, Journal &journal, bool json, bool
     int number = 1;
     if (!labBrokerNumber(target, number))
         return opsUsageError("--broker must be a lab broker number (1, 2, ...)");
+    DiskSwapRequest request;
+    request.acceptLoss = acceptLoss;
+    if (syncTimeoutText) {
+        int seconds = -1;
+        if (!parseNumber(*syncTimeoutText, seconds) || seconds < 0)
+            return opsUsageError("--sync-timeout must be a number of seconds (0: do not wait)");
+        request.syncTimeout = std::chrono::seconds(seconds);
+    }
 
     auto control = makeBrokerControl(target, number, sayOnStderr(json));
     if (!control)
@@ -145,15 +216,23 @@ int runSwapDisk(std::vector<std::string> args, Journal &journal, bool json, bool
     auto dirs = resolveDirs(broker, *from, *to);
     if (!dirs)
         return opsFailed(dirs.error(), ExitUsage);
-    auto plan = DiskSwap::plan(broker, {dirs->first, dirs->second, acceptLoss});
+    request.from = dirs->first;
+    request.to = dirs->second;
+    auto plan = DiskSwap::plan(broker, request);
     if (!plan)
         return opsFailed(plan.error(), plan.error().code == Errc::InvalidArgument ? ExitUsage : ExitProblems);
     const auto partitions = DiskSwap::partitionsOf(*plan);
     const auto notes = DiskSwap::notesOf(*plan);
 
     std::optional<Result<DiskSwapReport>> result;
-    if (yes)
-        result = DiskSwap::execute(journal, broker, *plan, opsRunOptions(json));
+    if (yes) {
+        // Ctrl-C (or SIGTERM) cancels before the config edit, and once the
+        // broker runs again it only stops the wait for the re-sync.
+        OpsCancelOnSignal cancel;
+        RunOptions options = swapRunOptions(json, journal);
+        options.cancel = OpsCancelOnSignal::flag();
+        result = DiskSwap::execute(journal, broker, *plan, options);
+    }
     if (json) {
         JsonWriter out;
         out.beginObject().key("plan");
@@ -189,6 +268,9 @@ int runSwapDisk(std::vector<std::string> args, Journal &journal, bool json, bool
     }
     if (result && !result->ok())
         return opsFailed(result->error());
+    // Done with warnings (partitions still out of sync): not a failure, but not all good.
+    if (result && (*result)->warnings)
+        return ExitProblems;
     return ExitOk;
 }
 

@@ -47,7 +47,7 @@ Result<BrokerView> describeBrokerViaAdmin(const std::string &bootstrap, std::int
                 std::any_of(p.replicas.begin(), p.replicas.end(), [&](BrokerId id) { return id.get() == brokerId; });
             if (ours)
                 view.partitions.push_back(
-                    {t.name, p.partition.get(), ids(p.replicas), ids(p.isr), ids(p.offlineReplicas)});
+                    {t.name, p.partition.get(), ids(p.replicas), ids(p.isr), ids(p.offlineReplicas), p.leader.get()});
         }
     auto dirs = (*client)->describeLogDirs(BrokerId{brokerId});
     if (!dirs)

@@ -31,6 +31,7 @@ struct PartitionReplicasView {
     std::vector<std::int32_t> replicas;
     std::vector<std::int32_t> isr;
     std::vector<std::int32_t> offlineReplicas;
+    std::int32_t leader = -1; ///< -1: no leader
 };
 
 /// What a running broker and its cluster say about it: its log dirs and

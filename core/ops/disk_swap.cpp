@@ -3,6 +3,8 @@
 
 #include "core/common/fileio.h"
 #include "core/common/properties.h"
+#include "core/ops/journal_steps.h"
+#include "core/ops/ops_text.h"
 #include "core/ops/recovery.h"
 #include "core/storage/logdir/meta_properties.h"
 
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -24,6 +27,8 @@ namespace {
 constexpr auto kHealthyTimeout = std::chrono::seconds(120);
 constexpr auto kRecreateTimeout = std::chrono::seconds(60);
 constexpr std::int64_t kMinMargin = 16LL << 20;
+constexpr auto kSyncPoll = std::chrono::seconds(2);
+constexpr std::int64_t kDefaultSyncTimeout = 30 * 60;
 
 bool samePath(const fs::path &a, const fs::path &b)
 {
@@ -35,12 +40,6 @@ std::int64_t freeBytesOrUnknown(const fs::path &dir)
 {
     const auto free = freeBytes(dir);
     return free ? *free : -1;
-}
-
-std::string get(const std::map<std::string, std::string> &params, const std::string &key)
-{
-    auto it = params.find(key);
-    return it == params.end() ? std::string() : it->second;
 }
 
 /// "<bytes>|lost|why|predicted dir" per planned partition.
@@ -116,21 +115,25 @@ struct Swap {
     std::string meta; ///< the spare's meta.properties; empty: the broker writes it
     bool wasRunning = false;
     std::int32_t brokerId = -1;
+    std::chrono::seconds syncTimeout{kDefaultSyncTimeout};
 
     static Result<Swap> from_(const std::map<std::string, std::string> &params)
     {
         Swap s;
         s.params = params;
-        s.serverProperties = get(params, "server-properties");
-        s.from = get(params, "from");
-        s.to = get(params, "to");
-        s.key = get(params, "log-dirs-key");
-        s.oldValue = get(params, "old-log-dirs");
-        s.newValue = get(params, "new-log-dirs");
-        s.meta = get(params, "meta");
-        s.wasRunning = get(params, "was-running") == "true";
-        const std::string id = get(params, "broker-id");
+        s.serverProperties = param(params, "server-properties");
+        s.from = param(params, "from");
+        s.to = param(params, "to");
+        s.key = param(params, "log-dirs-key");
+        s.oldValue = param(params, "old-log-dirs");
+        s.newValue = param(params, "new-log-dirs");
+        s.meta = param(params, "meta");
+        s.wasRunning = param(params, "was-running") == "true";
+        const std::string id = param(params, "broker-id");
         s.brokerId = id.empty() ? -1 : static_cast<std::int32_t>(std::stol(id));
+        // Entries journaled before the sync step existed wait the default.
+        if (const std::string t = param(params, "sync-timeout"); !t.empty())
+            s.syncTimeout = std::chrono::seconds(std::stoll(t));
         if (s.serverProperties.empty() || s.from.empty() || s.to.empty() || s.key.empty() || s.newValue.empty())
             return makeError(Errc::InvalidArgument, "journal entry is not a disk swap: " + paramsToJson(params));
         return s;
@@ -152,37 +155,6 @@ struct Swap {
             return std::string("old");
         return std::string("other");
     }
-};
-
-/// A step recorded before and after it runs (as the partition move's).
-class Stepper {
-public:
-    Stepper(Journal &journal, std::int64_t id, const RunOptions &options, int seq)
-        : m_journal(journal)
-        , m_id(id)
-        , m_options(options)
-        , m_seq(seq)
-    {}
-    template <class F>
-    Status run(std::string_view name, F &&body)
-    {
-        const int seq = m_seq++;
-        if (auto st = m_journal.stepStarted(m_id, seq, name); !st)
-            return st;
-        std::string detail;
-        if (auto st = body(detail); !st)
-            return st;
-        if (auto st = m_journal.stepDone(m_id, seq, detail); !st)
-            return st;
-        m_options.stepHook(name);
-        return {};
-    }
-
-private:
-    Journal &m_journal;
-    std::int64_t m_id;
-    const RunOptions &m_options;
-    int m_seq;
 };
 
 /// Removes the spare's meta.properties if it is the one this swap wrote.
@@ -274,7 +246,7 @@ Status verify(BrokerControl &broker, const Swap &s, DiskSwapReport &report, cons
         if (p.lost)
             report.lost.push_back(p);
     }
-    if (get(s.params, "unknown-contents") == "true") {
+    if (param(s.params, "unknown-contents") == "true") {
         // The old dir could not be read nor described: whatever the broker
         // holds now that no other dir held before came back from it.
         for (const auto &[name, dir] : where) {
@@ -304,6 +276,37 @@ Status verify(BrokerControl &broker, const Swap &s, DiskSwapReport &report, cons
     return {};
 }
 
+/// The `sync` step: waitForReplicaSync() on the swapped broker. Fills
+/// report.sync and report.syncEnd; false when the broker never described itself.
+bool waitInSync(BrokerControl &broker, const Swap &s, std::chrono::seconds timeout, const RunOptions &options,
+                DiskSwapReport &report)
+{
+    auto wait = waitForReplicaSync(
+        s.brokerId, [&](std::int32_t id) { return broker.describe(id); }, timeout, options, kSyncPoll);
+    report.sync = std::move(wait.status);
+    report.syncEnd = wait.end;
+    if (!wait.looked)
+        report.syncEnd += "; " + broker.label() + " did not describe its partitions" +
+                          (wait.lastError.empty() ? std::string() : " (" + wait.lastError + ")");
+    return wait.looked;
+}
+
+/// What the `sync` step journals: the count, how it ended, the laggards.
+std::string syncDetail(const DiskSwapReport &r)
+{
+    std::string out = r.sync.progressLine() + " (" + r.syncEnd + ")";
+    const auto behind = r.sync.outOfSync();
+    std::size_t shown = 0;
+    for (const auto &p : behind) {
+        if (shown++ == 20) {
+            out += "; and " + std::to_string(behind.size() - 20) + " more";
+            break;
+        }
+        out += "; " + p.describe();
+    }
+    return out;
+}
+
 std::string reportSummary(const Swap &s, const DiskSwapReport &r)
 {
     std::string text = "swapped " + s.from.string() + " -> " + s.to.string() + ": " +
@@ -311,11 +314,32 @@ std::string reportSummary(const Swap &s, const DiskSwapReport &r)
                        std::to_string(r.lost.size()) + " lost (no other replica)";
     if (!r.missing.empty())
         text += ", " + std::to_string(r.missing.size()) + " not back yet";
+    if (!r.warnings) {
+        text += "; broker " + std::to_string(s.brokerId) + " in sync on its " + std::to_string(r.sync.total()) +
+                " replicated partition(s)";
+        return text;
+    }
+    const auto behind = r.sync.outOfSync();
+    text += "; completed with warnings: ";
+    if (behind.empty()) {
+        text += "the re-sync could not be followed (" + r.syncEnd + ")";
+        return text;
+    }
+    text += std::to_string(behind.size()) + " of " + std::to_string(r.sync.total()) +
+            " replicated partition(s) still out of sync (" + r.syncEnd + "):";
+    std::size_t shown = 0;
+    for (const auto &p : behind) {
+        if (shown++ == 10) {
+            text += " ...";
+            break;
+        }
+        text += " " + p.name;
+    }
     return text;
 }
 
 /// The part after the config edit: start, verify, report. Forward only.
-Result<DiskSwapReport> rollForward(Journal &journal, Stepper &steps, BrokerControl &broker, const Swap &s,
+Result<DiskSwapReport> rollForward(Journal &journal, JournalSteps &steps, BrokerControl &broker, const Swap &s,
                                    std::int64_t id, const RunOptions &options, const JournalEntry *previous)
 {
     DiskSwapReport report;
@@ -350,11 +374,26 @@ Result<DiskSwapReport> rollForward(Journal &journal, Stepper &steps, BrokerContr
                  " lost, " + std::to_string(report.missing.size()) + " missing";
         return {};
     });
-    (void)previous;
     if (!verified) {
         (void)journal.finish(id, OperationState::Failed, verified.error().describe());
         return verified.error();
     }
+    // The swap is done; what follows only watches. A recover re-checks once.
+    const bool recovering = previous != nullptr;
+    options.report(0.85, "waiting until " + broker.label() + " is back in sync");
+    bool looked = false;
+    auto synced = steps.run("sync", [&](std::string &detail) -> Status {
+        looked = waitInSync(broker, s, recovering ? std::chrono::seconds(0) : s.syncTimeout, options, report);
+        if (recovering)
+            report.syncEnd = "re-checked by ops recover, no new wait: " + report.syncEnd;
+        detail = syncDetail(report);
+        return {};
+    });
+    if (!synced) {
+        (void)journal.finish(id, OperationState::Failed, synced.error().describe());
+        return synced.error();
+    }
+    report.warnings = !looked || !report.sync.complete();
     report.state = OperationState::Done;
     report.summary = reportSummary(s, report);
     if (auto st = journal.finish(id, OperationState::Done, report.summary); !st)
@@ -389,7 +428,7 @@ Status restoreOldConfig(const Swap &s)
     if (!text)
         return text.error();
     // The exact bytes the plan read (journaled), else the key set back.
-    std::string old = get(s.params, "server-properties-text");
+    std::string old = param(s.params, "server-properties-text");
     if (old.empty()) {
         auto doc = PropertiesDocument::parse(*text);
         if (!doc)
@@ -635,6 +674,24 @@ Result<Plan> DiskSwap::plan(BrokerControl &broker, const DiskSwapRequest &reques
                         " bytes): the swap leaves their files there, untouched, but the broker serves them empty "
                         "from now on. Move them first (spillway-cli ops move) to keep them, or pass --accept-loss.");
 
+    // The last step: back in the ISR of its replicated partitions (RF > 1).
+    std::string syncStep;
+    {
+        const std::string who = "broker " + (brokerId >= 0 ? std::to_string(brokerId) : std::string("?"));
+        const std::string limit = request.syncTimeout.count() == 0
+                                      ? std::string(" (look once, do not wait: sync timeout 0)")
+                                      : " (at most " + std::to_string(request.syncTimeout.count()) +
+                                            " s; Ctrl-C stops waiting, the swap stays done)";
+        if (view) {
+            const auto sync = evaluateReplicaSync(brokerId, view->partitions, {});
+            plan.params["replicated-partitions"] = std::to_string(sync.total());
+            syncStep = "wait until " + who + " is back in the ISR of its " + std::to_string(sync.total()) +
+                       " replicated partition(s)" + limit;
+        } else {
+            syncStep =
+                "wait until " + who + " is back in the ISR of its replicated partitions (counted once it runs)" + limit;
+        }
+    }
     plan.summary = "swap " + from.string() + " -> " + to.string() + " on " + broker.label() + ": " +
                    std::to_string(partitions.size()) + " partition(s) on " + from.string() + " (from " + source +
                    "), " + std::to_string(lost) + " of them lost (no other replica), re-created empty";
@@ -645,7 +702,8 @@ Result<Plan> DiskSwap::plan(BrokerControl &broker, const DiskSwapRequest &reques
                   "stop " + broker.label() + (*running ? "" : " (not running)"),
                   "edit " + file.string() + ": " + setting->key + "=" + *newValue + " (backup kept next to it)",
                   "start " + broker.label() + "; it re-creates the partitions of " + from.string(),
-                  "wait until it answers and lists " + to.string() + " online; report what came back where"};
+                  "wait until it answers and lists " + to.string() + " online; report what came back where",
+                  syncStep};
 
     plan.params["broker"] = broker.label();
     for (const auto &[k, v] : broker.identity())
@@ -663,6 +721,7 @@ Result<Plan> DiskSwap::plan(BrokerControl &broker, const DiskSwapRequest &reques
     plan.params["meta"] = meta->value_or("");
     plan.params["readable-loss-bytes"] = std::to_string(readableLossBytes);
     plan.params["accept-loss"] = request.acceptLoss ? "true" : "false";
+    plan.params["sync-timeout"] = std::to_string(std::max<std::int64_t>(request.syncTimeout.count(), 0));
     for (const auto &p : partitions)
         plan.params["partition:" + p.name] = encodePartition(p);
     for (std::size_t i = 0; i < notes.size(); ++i)
@@ -677,17 +736,17 @@ Result<DiskSwapReport> DiskSwap::execute(Journal &journal, BrokerControl &broker
     if (!parsed)
         return parsed.error();
     const Swap s = std::move(*parsed);
-    if (get(s.params, "readable-loss-bytes") != "0" && get(s.params, "accept-loss") != "true")
+    if (param(s.params, "readable-loss-bytes") != "0" && param(s.params, "accept-loss") != "true")
         return makeError(Errc::InvalidArgument,
                          s.from.string() + " is readable and holds partitions with no other replica",
                          "move them first (spillway-cli ops move), or pass --accept-loss to swap anyway (their "
                          "files stay on " +
                              s.from.string() + ")");
-    auto id = journal.begin(kKind, get(s.params, "broker"), paramsToJson(s.params), plan.summary);
+    auto id = journal.begin(kKind, param(s.params, "broker"), paramsToJson(s.params), plan.summary);
     if (!id)
         return id.error();
-    Stepper steps(journal, *id, options, 0);
-    const std::string planText = get(s.params, "server-properties-text");
+    JournalSteps steps(journal, *id, options, 0);
+    const std::string planText = param(s.params, "server-properties-text");
     auto cancelled = [&](const std::string &where) -> Result<DiskSwapReport> {
         rollBack(journal, broker, s, *id, OperationState::Cancelled, "cancelled " + where + "; nothing changed");
         return makeError(Errc::Cancelled, "cancelled " + where + "; the broker and its config are as they were");
@@ -784,7 +843,7 @@ Result<DiskSwapReport> DiskSwap::recoverWith(Journal &journal, const JournalEntr
     if (!parsed)
         return parsed.error();
     const Swap s = std::move(*parsed);
-    Stepper steps(journal, entry.id, options, entry.steps.empty() ? 0 : entry.steps.back().seq + 1);
+    JournalSteps steps(journal, entry.id, options, nextStepSeq(entry));
     auto state = s.configState();
     if (!state)
         return state.error();

@@ -3,9 +3,11 @@
 
 #include "core/common/result.h"
 #include "core/ops/broker_control.h"
+#include "core/ops/disk_swap_sync.h"
 #include "core/ops/journal.h"
 #include "core/ops/operation.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -25,6 +27,9 @@ struct DiskSwapRequest {
     /// with no other replica: the swap leaves their files on `from` (nothing
     /// is deleted) but the broker serves them empty from the spare.
     bool acceptLoss = false;
+    /// How long the last step waits for the broker to be back in the ISR of
+    /// its replicated partitions; 0: look once, do not wait.
+    std::chrono::seconds syncTimeout{30 * 60};
 };
 
 /// One partition that was on the swapped-out dir.
@@ -46,6 +51,14 @@ struct DiskSwapReport {
     std::vector<std::string> missing; ///< expected back but not (yet) in any log dir
     std::vector<std::string> notes;
     std::filesystem::path backup; ///< server.properties as it was
+    /// The broker's replicated partitions at the end of the `sync` step.
+    SyncStatus sync;
+    /// How the wait ended: "in sync", "timed out after N s", "stopped by the
+    /// operator", "not waited (sync timeout 0)", "re-checked by recover".
+    std::string syncEnd;
+    /// Completed with warnings: the swap is done but some replicated
+    /// partitions are not (yet) back in sync (listed in sync.outOfSync()).
+    bool warnings = false;
 };
 
 /// The disk swap of scenarios B and C as one operation: check the spare
@@ -56,21 +69,27 @@ struct DiskSwapReport {
 /// `log.dirs` (comments kept; a backup next to the file; atomic rename),
 /// start the broker, wait until it answers and reports the spare online,
 /// and report which partitions came back where and which were lost (no
-/// other in-sync replica: the broker re-creates them empty). Nothing is ever
-/// deleted: the old dir's files stay where they were.
+/// other in-sync replica: the broker re-creates them empty), then follow
+/// re-replication (Metadata ISR, DescribeLogDirs of the broker and of the
+/// leaders: evaluateReplicaSync) until the broker is back in the ISR of all
+/// its replicated partitions, or `syncTimeout`, or cancel: those two end the
+/// wait with the partitions still out of sync listed and the swap done with
+/// warnings (state done, the summary says so). Nothing is ever deleted: the
+/// old dir's files stay where they were.
 ///
 /// Steps, journaled before and after: check-spare, prepare-spare,
-/// stop-broker, edit-config, start-broker, verify. Cancel or failure before
+/// stop-broker, edit-config, start-broker, verify, sync. Cancel or failure before
 /// edit-config rolls back (the spare emptied again, the broker started if it
 /// was running); a failed start after the edit puts the old server.properties
 /// back from the backup and starts the broker as it was. recover() lets the
 /// config on disk decide: new log.dirs -> roll forward (start, verify); old
-/// -> roll back. Blocking; any thread.
+/// -> roll back; an entry interrupted while waiting for the sync is re-checked
+/// once (no new wait) and completed. Blocking; any thread.
 class DiskSwap {
 public:
     static constexpr std::string_view kKind = "disk-swap";
-    static constexpr const char *kSteps[] = {"check-spare", "prepare-spare", "stop-broker",
-                                             "edit-config", "start-broker",  "verify"};
+    static constexpr const char *kSteps[] = {"check-spare",  "prepare-spare", "stop-broker", "edit-config",
+                                             "start-broker", "verify",        "sync"};
 
     /// Reads server.properties, the dirs and (when it runs) the broker's own
     /// view; changes nothing.

@@ -3,6 +3,7 @@
 
 #include "core/common/result.h"
 #include "core/common/strong_type.h"
+#include "core/ops/broker_control.h"
 #include "core/ops/journal.h"
 #include "core/ops/operation.h"
 
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace spillway::core::ops {
+
+struct RecoveryContext;
 
 /// Which indexes to check: one partition, one log dir, or (neither given)
 /// every log dir of the broker.
@@ -28,6 +31,19 @@ struct IndexRebuildRequest {
     bool brokerRunning = false;
 };
 
+/// What IndexRebuildOperation::executeOnBroker() did.
+struct BrokerRebuildResult {
+    std::int64_t id = 0;
+    OperationState state = OperationState::Running;
+    /// The plan made with the broker stopped (the segments rebuilt); empty
+    /// when planning failed.
+    std::optional<Plan> plan;
+    bool stopped = false;
+    bool restarted = false;            ///< started again and answering
+    std::optional<Error> error;        ///< the rebuild failed or left bad indexes
+    std::optional<Error> restartError; ///< the broker did not start again
+};
+
 /// The offline index rebuild: verify (IndexVerifier) every segment in scope,
 /// plan = the segments whose `.index`/`.timeindex` are bad, execute =
 /// IndexRebuilder per bad segment (the old file kept as `.corrupt-<time>`),
@@ -41,6 +57,23 @@ public:
     static Result<Plan> plan(const IndexRebuildRequest &request);
     static Result<std::int64_t> execute(Journal &journal, const Plan &plan, const RunOptions &options = {});
     static Result<OperationState> recover(Journal &journal, const JournalEntry &entry, const RunOptions &options = {});
+
+    /// The rebuild of a running broker as one journaled operation: the
+    /// entry begins before anything changes (with the broker's identity(),
+    /// param "restart-broker"), step `stop-broker`, the plan made again with
+    /// the broker stopped (the authoritative one), one `rebuild <segment>`
+    /// step each, `verify`, then step `start-broker` (start, wait until it
+    /// answers) even when the rebuild failed. An error only when nothing
+    /// could be journaled or the broker did not stop (it runs as before).
+    static Result<BrokerRebuildResult> executeOnBroker(Journal &journal, BrokerControl &broker,
+                                                       const IndexRebuildRequest &request,
+                                                       const RunOptions &options = {});
+    /// recover() for any entry; for one of executeOnBroker() the broker is
+    /// made again from its journaled identity (context.brokerControl): still
+    /// stopped -> the scope verified again, the bad indexes rebuilt, the
+    /// broker started and checked answering; interrupted before the stop
+    /// with the broker running -> nothing changed (rolled-back).
+    static Result<OperationState> recover(Journal &journal, const JournalEntry &entry, const RecoveryContext &context);
 };
 
 } // namespace spillway::core::ops

@@ -3,6 +3,7 @@
 
 #include "core/admin/admin_client.h"
 #include "core/admin/cluster_sampler.h"
+#include "core/ops/journal_steps.h"
 #include "core/storage/logdir/topic_name.h"
 
 #include <algorithm>
@@ -180,36 +181,6 @@ Status alter(AdminClient &client, BrokerId broker, const std::vector<admin::Repl
     return {};
 }
 
-/// A step recorded before and after it runs.
-class Steps {
-public:
-    Steps(Journal &journal, std::int64_t id, const RunOptions &options, int seq)
-        : m_journal(journal)
-        , m_id(id)
-        , m_options(options)
-        , m_seq(seq)
-    {}
-    template <class F>
-    Status run(std::string_view name, F &&body)
-    {
-        const int seq = m_seq++;
-        if (auto st = m_journal.stepStarted(m_id, seq, name); !st)
-            return st;
-        if (auto st = body(); !st)
-            return st;
-        if (auto st = m_journal.stepDone(m_id, seq); !st)
-            return st;
-        m_options.stepHook(name);
-        return {};
-    }
-
-private:
-    Journal &m_journal;
-    std::int64_t m_id;
-    const RunOptions &m_options;
-    int m_seq;
-};
-
 /// Follows the moves until every replica is live in its destination with
 /// no future left. Progress: the future's size against the current one's,
 /// weighted by the planned bytes, mapped into [lo, hi] and never falling.
@@ -344,7 +315,7 @@ Status verify(AdminClient &client, const Online &o)
 }
 
 /// Restores the throttle as a journaled step when the operation set one.
-Status restoreStep(Steps &steps, AdminClient &client, const Online &o)
+Status restoreStep(JournalSteps &steps, AdminClient &client, const Online &o)
 {
     if (o.throttle <= 0)
         return {};
@@ -526,7 +497,7 @@ Result<std::int64_t> OnlineMove::execute(Journal &journal, const Plan &plan, con
     auto id = journal.begin(kKind, o.params["broker"], paramsToJson(o.params), plan.summary);
     if (!id)
         return id.error();
-    Steps steps(journal, *id, options, 0);
+    JournalSteps steps(journal, *id, options, 0);
     options.report(0.0, "starting");
 
     // Before the broker has the request, a failure changes nothing but the throttle.
@@ -594,7 +565,7 @@ Result<OperationState> OnlineMove::recover(Journal &journal, const JournalEntry 
     if (!connected)
         return connected.error();
     AdminClient &client = **connected;
-    Steps steps(journal, entry.id, options, entry.steps.empty() ? 0 : entry.steps.back().seq + 1);
+    JournalSteps steps(journal, entry.id, options, nextStepSeq(entry));
 
     OperationState state = OperationState::Done;
     std::string summary;

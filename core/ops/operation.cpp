@@ -3,23 +3,13 @@
 
 #include "core/common/fileio.h"
 #include "core/common/json_writer.h"
+#include "core/ops/ops_text.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <sys/statvfs.h>
 
 namespace spillway::core::ops {
-namespace {
-
-std::string mib(std::int64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return buf;
-}
-
-} // namespace
-
 Result<std::int64_t> freeBytes(const std::filesystem::path &dir)
 {
     struct statvfs st {};
@@ -43,7 +33,10 @@ std::string Plan::preview() const
     std::string out = kind + ": " + summary + "\n";
     for (const auto &d : disks)
         out += "  " + d.logDir.string() + ": kafka " + mib(d.kafkaBytesBefore) + " -> " + mib(d.kafkaBytesAfter) +
-               ", free " + mib(d.freeBytesBefore) + " -> " + mib(d.freeBytesAfter) + "\n";
+               ", free " +
+               (d.freeKnown() ? mib(d.freeBytesBefore) + " -> " + mib(d.freeBytesAfter)
+                              : std::string("unknown (the broker does not report it)")) +
+               "\n";
     out += "steps:\n";
     int n = 1;
     for (const auto &s : steps)

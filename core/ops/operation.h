@@ -14,13 +14,17 @@
 
 namespace spillway::core::ops {
 
-/// Bytes a disk holds before and after an operation.
+/// Bytes a disk holds before and after an operation. A negative free figure
+/// is unknown (a remote broker older than Kafka 3.3 reports no free space in
+/// DescribeLogDirs): shown as "unknown", never as a number.
 struct DiskUsageChange {
     std::filesystem::path logDir;
     std::int64_t kafkaBytesBefore = 0;
     std::int64_t kafkaBytesAfter = 0;
     std::int64_t freeBytesBefore = 0;
     std::int64_t freeBytesAfter = 0;
+
+    [[nodiscard]] bool freeKnown() const noexcept { return freeBytesBefore >= 0 && freeBytesAfter >= 0; }
 };
 
 /// What an operation will do, computed without changing anything: shown to

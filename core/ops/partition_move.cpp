@@ -2,6 +2,7 @@
 #include "core/ops/partition_move.h"
 
 #include "core/common/fileio.h"
+#include "core/ops/journal_steps.h"
 #include "core/storage/format/crc32c.h"
 #include "core/storage/logdir/offset_checkpoint.h"
 #include "core/storage/logdir/topic_name.h"
@@ -226,40 +227,9 @@ Status renameDurably(const fs::path &from, const fs::path &to)
     return fsyncDirectory(to.parent_path());
 }
 
-/// A step recorded before and after it runs.
-class Stepper {
-public:
-    Stepper(Journal &journal, std::int64_t id, const RunOptions &options, int seq)
-        : m_journal(journal)
-        , m_id(id)
-        , m_options(options)
-        , m_seq(seq)
-    {}
-    template <class F>
-    Status run(std::string_view name, F &&body)
-    {
-        const int seq = m_seq++;
-        if (auto st = m_journal.stepStarted(m_id, seq, name); !st)
-            return st;
-        if (auto st = body(); !st)
-            return st;
-        if (auto st = m_journal.stepDone(m_id, seq); !st)
-            return st;
-        m_options.stepHook(name);
-        return {};
-    }
-    [[nodiscard]] int next() const { return m_seq; }
-
-private:
-    Journal &m_journal;
-    std::int64_t m_id;
-    const RunOptions &m_options;
-    int m_seq;
-};
-
 /// From the source rename on: the future becomes live, checkpoints follow,
 /// the old copy goes. Each part checks the disk first, so it can be re-run.
-Status rollForward(Stepper &steps, const Move &m, const RunOptions &options)
+Status rollForward(JournalSteps &steps, const Move &m, const RunOptions &options)
 {
     std::error_code ec;
     if (fs::exists(m.future(), ec) && !fs::exists(m.target(), ec)) {
@@ -368,7 +338,7 @@ Result<std::int64_t> PartitionMove::execute(Journal &journal, const Plan &plan, 
     auto id = journal.begin(kKind, m.params["broker"], paramsToJson(m.params), plan.summary);
     if (!id)
         return id.error();
-    Stepper steps(journal, *id, options, 0);
+    JournalSteps steps(journal, *id, options, 0);
 
     auto files = listFiles(m.source());
     if (!files)
@@ -451,7 +421,7 @@ Result<OperationState> PartitionMove::recover(Journal &journal, const JournalEnt
     for (const auto &dir : {m.srcDir, m.dstDir})
         if (auto st = refuseIfLocked(dir, "stop the broker first; an offline move needs it stopped"); !st)
             return st.error();
-    Stepper steps(journal, entry.id, options, entry.steps.empty() ? 0 : entry.steps.back().seq + 1);
+    JournalSteps steps(journal, entry.id, options, nextStepSeq(entry));
     std::error_code ec;
     if (fs::exists(m.source(), ec)) {
         // Crashed before the source rename: the copy may be incomplete.

@@ -18,7 +18,7 @@ Result<OperationState> recoverOperation(Journal &journal, const JournalEntry &en
     if (entry.kind == DiskSwap::kKind)
         return DiskSwap::recover(journal, entry, context);
     if (entry.kind == IndexRebuildOperation::kKind)
-        return IndexRebuildOperation::recover(journal, entry, context.options);
+        return IndexRebuildOperation::recover(journal, entry, context);
     if (entry.kind == RetentionShrink::kKind || entry.kind == RetentionShrink::kRestoreKind)
         return RetentionShrink::recover(journal, entry, context.options);
     return makeError(Errc::Unsupported, "no recovery for operations of kind " + entry.kind);

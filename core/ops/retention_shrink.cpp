@@ -3,6 +3,9 @@
 
 #include "core/admin/admin_client.h"
 #include "core/common/fileio.h"
+#include "core/ops/journal_steps.h"
+#include "core/ops/ops_text.h"
+#include "core/ops/retention_remote.h"
 #include "core/storage/format/segment_file_name.h"
 #include "core/storage/format/segment_parser.h"
 #include "core/storage/index/time_index.h"
@@ -26,56 +29,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kSegmentExtensions[] = {".log", ".index", ".timeindex", ".txnindex"};
-
-std::int64_t clockMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string get(const std::map<std::string, std::string> &params, const std::string &key)
-{
-    auto it = params.find(key);
-    return it == params.end() ? std::string() : it->second;
-}
-
-std::optional<std::int64_t> parseLong(const std::string &text)
-{
-    if (text.empty())
-        return std::nullopt;
-    char *end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno != 0 || end == text.c_str() || *end != '\0')
-        return std::nullopt;
-    return static_cast<std::int64_t>(v);
-}
-
-std::vector<std::string> split(const std::string &text, char sep)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    std::istringstream in(text);
-    while (std::getline(in, cur, sep))
-        if (!cur.empty())
-            out.push_back(cur);
-    return out;
-}
-
-std::string join(const std::vector<std::string> &items, const char *sep)
-{
-    std::string out;
-    for (const auto &s : items)
-        out += (out.empty() ? "" : sep) + s;
-    return out;
-}
-
-std::string mib(std::int64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return buf;
-}
 
 /// The largest batch timestamp of a segment file.
 class MaxTimestamp : public BatchConsumer {
@@ -159,39 +112,6 @@ bool segmentPendingDelete(const fs::path &partitionDir, Offset base)
     return false;
 }
 
-/// A step recorded before and after it runs (detail on completion).
-class Stepper {
-public:
-    Stepper(Journal &journal, std::int64_t id, const RunOptions &options, int seq)
-        : m_journal(journal)
-        , m_id(id)
-        , m_options(options)
-        , m_seq(seq)
-    {}
-    template <class F>
-    Status run(std::string_view name, F &&body)
-    {
-        const int seq = m_seq++;
-        if (auto st = m_journal.stepStarted(m_id, seq, name); !st)
-            return st;
-        std::string detail;
-        if (auto st = body(detail); !st)
-            return st;
-        if (auto st = m_journal.stepDone(m_id, seq, detail); !st)
-            return st;
-        m_options.stepHook(name);
-        return {};
-    }
-
-private:
-    Journal &m_journal;
-    std::int64_t m_id;
-    const RunOptions &m_options;
-    int m_seq;
-};
-
-int nextSeq(const JournalEntry &entry) { return entry.steps.empty() ? 0 : entry.steps.back().seq + 1; }
-
 /// One planned partition, as journaled in the params (`part.<i>.*`).
 struct PlannedPartition {
     fs::path dir; ///< the partition dir
@@ -230,24 +150,24 @@ std::vector<std::pair<Offset, std::int64_t>> decodeSegments(const std::string &t
 
 Result<std::vector<PlannedPartition>> plannedPartitions(const std::map<std::string, std::string> &params)
 {
-    const auto count = parseLong(get(params, "partitions"));
+    const auto count = parseLong(param(params, "partitions"));
     if (!count)
         return makeError(Errc::InvalidArgument, "journal entry is not a retention shrink: " + paramsToJson(params));
     std::vector<PlannedPartition> out;
     for (std::int64_t i = 0; i < *count; ++i) {
         const std::string k = "part." + std::to_string(i) + ".";
         PlannedPartition p;
-        p.logDir = get(params, k + "logdir");
-        p.topic = get(params, k + "topic");
-        const auto partition = parseLong(get(params, k + "partition"));
-        const auto start = parseLong(get(params, k + "start"));
+        p.logDir = param(params, k + "logdir");
+        p.topic = param(params, k + "topic");
+        const auto partition = parseLong(param(params, k + "partition"));
+        const auto start = parseLong(param(params, k + "start"));
         if (p.logDir.empty() || p.topic.empty() || !partition || !start)
             return makeError(Errc::InvalidArgument, "journal entry has a bad partition " + std::to_string(i));
         p.partition = PartitionId{static_cast<std::int32_t>(*partition)};
         p.newStart = Offset{*start};
         p.dir = p.logDir / p.name();
-        p.remove = decodeSegments(get(params, k + "remove"));
-        p.keep = decodeSegments(get(params, k + "keep"));
+        p.remove = decodeSegments(param(params, k + "remove"));
+        p.keep = decodeSegments(param(params, k + "keep"));
         out.push_back(std::move(p));
     }
     return out;
@@ -269,7 +189,7 @@ Status advanceLogStart(const PlannedPartition &p)
 
 /// The three offline stages of one partition; each checks the disk first,
 /// so running them again after a crash is harmless.
-Status offlinePartition(Stepper &steps, const PlannedPartition &p)
+Status offlinePartition(JournalSteps &steps, const PlannedPartition &p)
 {
     if (auto st = steps.run("checkpoint:" + p.name(),
                             [&](std::string &detail) -> Status {
@@ -323,11 +243,11 @@ Status checkAlterResults(const std::vector<admin::AlterConfigsResult> &results)
 std::vector<admin::ConfigAlteration> shrinkAlterations(const std::map<std::string, std::string> &params)
 {
     std::vector<admin::ConfigAlteration> out;
-    for (const auto &topic : split(get(params, "topics"), ',')) {
+    for (const auto &topic : split(param(params, "topics"), ',')) {
         admin::ConfigAlteration a;
         a.resource = admin::ConfigResource::topic(topic);
         for (const char *key : {"retention.ms", "retention.bytes"}) {
-            const std::string v = get(params, std::string("new.") + key);
+            const std::string v = param(params, std::string("new.") + key);
             if (!v.empty())
                 a.changes.push_back({key, admin::ConfigOp::Set, v});
         }
@@ -583,6 +503,8 @@ FreeSearchResult RetentionPlanner::searchFree(const std::vector<RetentionPartiti
 
 Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin::AdminClient *admin)
 {
+    if (request.source == RetentionSource::Remote)
+        return RemoteRetentionShrink::plan(request, admin);
     if (request.logDirs.empty())
         return makeError(Errc::InvalidArgument, "no log dirs given");
     if (!request.freeBytes && !request.target.retentionMs && !request.target.retentionBytes)
@@ -774,10 +696,12 @@ Result<std::int64_t> RetentionShrink::execute(Journal &journal, const Plan &plan
                                               const RunOptions &options)
 {
     const auto &params = plan.params;
+    if (param(params, "source") == "remote")
+        return RemoteRetentionShrink::execute(journal, plan, admin, options);
     auto parts = plannedPartitions(params);
     if (!parts)
         return parts.error();
-    const bool offline = get(params, "mode") == "offline";
+    const bool offline = param(params, "mode") == "offline";
     if (offline) {
         std::set<fs::path> dirs;
         for (const auto &p : *parts)
@@ -788,10 +712,10 @@ Result<std::int64_t> RetentionShrink::execute(Journal &journal, const Plan &plan
     } else if (!admin) {
         return makeError(Errc::InvalidArgument, "the online shrink needs the cluster (--bootstrap)");
     }
-    auto id = journal.begin(kKind, get(params, "broker"), paramsToJson(params), plan.summary);
+    auto id = journal.begin(kKind, param(params, "broker"), paramsToJson(params), plan.summary);
     if (!id)
         return id.error();
-    Stepper steps(journal, *id, options, 0);
+    JournalSteps steps(journal, *id, options, 0);
 
     if (offline) {
         for (std::size_t i = 0; i < parts->size(); ++i) {
@@ -847,7 +771,7 @@ Result<std::int64_t> RetentionShrink::execute(Journal &journal, const Plan &plan
         (void)journal.finish(*id, OperationState::Failed, "the configs were not changed: " + st.error().describe());
         return st.error();
     }
-    const std::int64_t waitMs = parseLong(get(params, "waitMs")).value_or(600000);
+    const std::int64_t waitMs = parseLong(param(params, "waitMs")).value_or(600000);
     Verification v;
     bool cancelled = false;
     if (auto st = steps.run(
@@ -911,6 +835,18 @@ Result<std::int64_t> RetentionShrink::execute(Journal &journal, const Plan &plan
     return *id;
 }
 
+Status RetentionShrink::alterConfigs(admin::AdminClient &admin, const std::map<std::string, std::string> &params,
+                                     std::string &detail)
+{
+    auto results = admin.incrementalAlterConfigs(shrinkAlterations(params));
+    if (!results)
+        return results.error();
+    for (const auto &r : *results)
+        if (r.viaAlterConfigs)
+            detail = "via AlterConfigs";
+    return checkAlterResults(*results);
+}
+
 Result<Plan> RetentionShrink::planRestore(Journal &journal, std::int64_t shrinkId)
 {
     auto entry = journal.get(shrinkId);
@@ -920,15 +856,15 @@ Result<Plan> RetentionShrink::planRestore(Journal &journal, std::int64_t shrinkI
         return makeError(Errc::InvalidArgument,
                          "operation " + std::to_string(shrinkId) + " is a " + entry->kind + ", not a retention shrink");
     const auto params = paramsFromJson(entry->params);
-    if (get(params, "mode") != "online")
+    if (param(params, "mode") != "online")
         return makeError(Errc::InvalidArgument, "operation " + std::to_string(shrinkId) +
                                                     " was an offline shrink: it changed no setting, "
                                                     "and deleted segments do not come back");
     Plan plan;
     plan.kind = std::string(kRestoreKind);
     plan.params["shrink"] = std::to_string(shrinkId);
-    plan.params["bootstrap"] = get(params, "bootstrap");
-    plan.params["broker"] = get(params, "broker");
+    plan.params["bootstrap"] = param(params, "bootstrap");
+    plan.params["broker"] = param(params, "broker");
     std::vector<std::string> what;
     for (const auto &[k, v] : params)
         if (k.rfind("orig.", 0) == 0) {
@@ -951,7 +887,7 @@ Result<Plan> RetentionShrink::planRestore(Journal &journal, std::int64_t shrinkI
 
 namespace {
 
-Status applyRestore(Stepper &steps, const std::map<std::string, std::string> &params, admin::AdminClient &admin)
+Status applyRestore(JournalSteps &steps, const std::map<std::string, std::string> &params, admin::AdminClient &admin)
 {
     if (auto st = steps.run("alter-configs",
                             [&](std::string &) -> Status {
@@ -997,16 +933,16 @@ Result<std::int64_t> RetentionShrink::executeRestore(Journal &journal, const Pla
 {
     std::unique_ptr<admin::AdminClient> own;
     if (!admin) {
-        auto made = connect(get(plan.params, "bootstrap"));
+        auto made = connect(param(plan.params, "bootstrap"));
         if (!made)
             return made.error();
         own = std::move(*made);
         admin = own.get();
     }
-    auto id = journal.begin(kRestoreKind, get(plan.params, "broker"), paramsToJson(plan.params), plan.summary);
+    auto id = journal.begin(kRestoreKind, param(plan.params, "broker"), paramsToJson(plan.params), plan.summary);
     if (!id)
         return id.error();
-    Stepper steps(journal, *id, options, 0);
+    JournalSteps steps(journal, *id, options, 0);
     if (auto st = applyRestore(steps, plan.params, *admin); !st) {
         (void)journal.finish(*id, OperationState::Failed, st.error().describe());
         return st.error();
@@ -1020,9 +956,9 @@ Result<std::int64_t> RetentionShrink::executeRestore(Journal &journal, const Pla
 Result<OperationState> RetentionShrink::recover(Journal &journal, const JournalEntry &entry, const RunOptions &options)
 {
     const auto params = paramsFromJson(entry.params);
-    Stepper steps(journal, entry.id, options, nextSeq(entry));
+    JournalSteps steps(journal, entry.id, options, nextStepSeq(entry));
     if (entry.kind == kRestoreKind) {
-        auto admin = connect(get(params, "bootstrap"));
+        auto admin = connect(param(params, "bootstrap"));
         if (!admin)
             return admin.error();
         if (auto st = applyRestore(steps, params, **admin); !st)
@@ -1038,7 +974,7 @@ Result<OperationState> RetentionShrink::recover(Journal &journal, const JournalE
     auto parts = plannedPartitions(params);
     if (!parts)
         return parts.error();
-    if (get(params, "mode") == "offline") {
+    if (param(params, "mode") == "offline") {
         std::set<fs::path> dirs;
         for (const auto &p : *parts)
             dirs.insert(p.logDir);
@@ -1061,7 +997,7 @@ Result<OperationState> RetentionShrink::recover(Journal &journal, const JournalE
         return OperationState::Done;
     }
     // Online: the SET is idempotent; apply it (again) and leave the deletion to the broker.
-    auto admin = connect(get(params, "bootstrap"));
+    auto admin = connect(param(params, "bootstrap"));
     if (!admin)
         return admin.error();
     if (auto st = steps.run("alter-configs",

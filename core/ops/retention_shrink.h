@@ -91,9 +91,16 @@ public:
                                        const std::filesystem::path &dir, std::int64_t bytes, std::int64_t nowMs);
 };
 
+/// Where the plan's figures come from: the broker's segment files read here
+/// (RetentionPlanner, exact), or the Kafka protocol only (RemoteRetentionShrink
+/// in retention_remote.h, an estimate from offsets) for a broker whose log
+/// dirs are not readable here.
+enum class RetentionSource { Local, Remote };
+
 /// What the shrink is asked to do.
 struct RetentionShrinkRequest {
-    std::vector<std::filesystem::path> logDirs; ///< the broker's log dirs (read locally)
+    RetentionSource source = RetentionSource::Local;
+    std::vector<std::filesystem::path> logDirs; ///< the broker's log dirs (read locally; unused when Remote)
     RetentionTarget target;
     /// "free N bytes on dir X": when set, target.retentionMs is searched
     /// (the least aggressive value that frees it) over target.topics, or
@@ -122,9 +129,11 @@ public:
     static constexpr std::string_view kRestoreKind = "retention-restore";
 
     /// Plans with local scans; online, `admin` reads the current configs and
-    /// the high watermarks (may be null offline).
+    /// the high watermarks (may be null offline). A Remote request is planned
+    /// by RemoteRetentionShrink (protocol only).
     static Result<Plan> plan(const RetentionShrinkRequest &request, admin::AdminClient *admin);
-    /// Runs a plan; returns the journal id. Online needs `admin`.
+    /// Runs a plan; returns the journal id. Online needs `admin`. A remote
+    /// plan (param source=remote) runs through RemoteRetentionShrink.
     static Result<std::int64_t> execute(Journal &journal, const Plan &plan, admin::AdminClient *admin,
                                         const RunOptions &options = {});
     /// Plan of putting back the settings an online shrink changed.
@@ -134,6 +143,11 @@ public:
     /// Finishes an interrupted shrink or restore (rolls forward: the steps
     /// are idempotent). Online kinds connect to the journaled bootstrap.
     static Result<OperationState> recover(Journal &journal, const JournalEntry &entry, const RunOptions &options = {});
+    /// The online shrink's config change from a plan's params (`topics`,
+    /// `new.retention.*`): IncrementalAlterConfigs SET, AlterConfigs for old
+    /// brokers; `detail` says which. Shared with the remote variant.
+    static Status alterConfigs(admin::AdminClient &admin, const std::map<std::string, std::string> &params,
+                               std::string &detail);
 };
 
 } // namespace spillway::core::ops

@@ -101,3 +101,18 @@ TEST_CASE("Operation params survive the JSON round trip, quotes and backslashes 
         {"source", "/data/a \"b\"\\c"}, {"topic", "orders"}, {"partition", "3"}, {"empty", ""}};
     CHECK(paramsFromJson(paramsToJson(params)) == params);
 }
+
+TEST_CASE("A plan's preview says 'unknown' for free space a broker does not report, never a number", "[ops][plan]")
+{
+    Plan plan;
+    plan.kind = "retention-shrink";
+    plan.summary = "shrink";
+    plan.disks.push_back({"/data0", 10 << 20, 4 << 20, 100 << 20, 106 << 20});
+    plan.disks.push_back({"/remote/data1", 10 << 20, 4 << 20, -1, -1});
+    const std::string text = plan.preview();
+    INFO(text);
+    CHECK(text.find("/data0: kafka 10.0 MiB -> 4.0 MiB, free 100.0 MiB -> 106.0 MiB") != std::string::npos);
+    CHECK(text.find("/remote/data1: kafka 10.0 MiB -> 4.0 MiB, free unknown") != std::string::npos);
+    CHECK(text.find("-0.0") == std::string::npos);
+    CHECK_FALSE(plan.disks[1].freeKnown());
+}

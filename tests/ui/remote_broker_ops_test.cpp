@@ -202,13 +202,14 @@ TEST_CASE("Index rebuild, disk swap and retention shrink say why they cannot run
     CHECK_FALSE(swap.previewButton()->isEnabled());
 
     RetentionShrinkDialog shrink(context(MeasurementSource::DescribeLogDirs), &runner);
-    CHECK(shrink.unavailable());
+    // The shrink stays available online, planned from the protocol as an estimate (rshrink).
+    CHECK_FALSE(shrink.unavailable());
     CHECK(showsReason(shrink.limitationLabel(), &shrink));
-    CHECK(shrink.limitationLabel()->text().contains(QStringLiteral("segment files")));
-    CHECK_FALSE(shrink.previewButton()->isEnabled());
+    CHECK(shrink.limitationLabel()->text().contains(QStringLiteral("estimate from offsets")));
+    CHECK(shrink.previewButton()->isEnabled());
     CHECK_FALSE(shrink.applyButton()->isEnabled());
     shrink.setTopicTarget({QStringLiteral("orders")}, 3'600'000);
-    CHECK_FALSE(shrink.previewButton()->isEnabled());
+    CHECK(shrink.previewButton()->isEnabled());
     // Restoring an earlier online shrink needs only the protocol: it stays.
     bool restoreEnabled = false;
     for (const auto *button : shrink.findChildren<QPushButton *>())
@@ -269,7 +270,7 @@ TEST_CASE("Fix actions on a remote broker open the dialog that says why", "[ui][
     auto *shrinkDialog = qobject_cast<RetentionShrinkDialog *>(shrink.get());
     REQUIRE(shrinkDialog);
     CHECK(showsReason(shrinkDialog->limitationLabel(), shrinkDialog));
-    CHECK_FALSE(shrinkDialog->previewButton()->isEnabled());
+    CHECK(shrinkDialog->previewButton()->isEnabled()); // protocol-only estimate (rshrink)
 
     std::unique_ptr<QWidget> moves(
         dispatcher.dispatch(core::measure::FixAction::movePartitions(core::BrokerId{3}, dir)));

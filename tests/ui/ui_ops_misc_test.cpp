@@ -5,6 +5,7 @@
 #include "tests/ui/ui_ops_support.h"
 #include "ui/consumers/consumers_model.h"
 #include "ui/consumers/consumers_panel.h"
+#include "ui/dialogs/disk_usage_bars.h"
 #include "ui/lab/lab_commands.h"
 #include "ui/lab/lab_menu.h"
 #include "ui/main_window.h"
@@ -230,4 +231,19 @@ TEST_CASE("The Lab and Operations menus come before Help, which stays last", "[u
     for (QAction *a : window.menuBar()->actions())
         titles << a->text().remove(QLatin1Char('&'));
     CHECK(titles.join(QLatin1Char(',')).toStdString() == "File,View,Lab,Operations,Help");
+}
+
+TEST_CASE("Disk usage bars say 'free space unknown' when the broker does not report it", "[ui][dialogs]")
+{
+    const core::ops::DiskUsageChange known{"/data0", 10 << 20, 4 << 20, 100 << 20, 106 << 20};
+    const core::ops::DiskUsageChange unknown{"/data1", 10 << 20, 4 << 20, -1, -1};
+    CHECK(DiskUsageBars::barText(true, known).contains(QStringLiteral("free")));
+    CHECK_FALSE(DiskUsageBars::barText(true, known).contains(QStringLiteral("unknown")));
+    CHECK(DiskUsageBars::barText(false, unknown).contains(QStringLiteral("free space unknown")));
+    CHECK(DiskUsageBars::barText(true, unknown).contains(QStringLiteral("free space unknown")));
+    CHECK_FALSE(DiskUsageBars::barText(true, unknown).contains(QStringLiteral("-")));
+    DiskUsageBars bars;
+    bars.setChanges({known, unknown});
+    bars.resize(bars.sizeHint());
+    CHECK_FALSE(bars.grab().isNull()); // paints both without dividing by a negative room
 }

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace spillway::ui {
@@ -41,13 +42,15 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     , m_limitation(new QLabel)
     , m_previewButton(new QPushButton(tr("&Preview")))
     , m_applyButton(new QPushButton(tr("&Swap disk")))
+    , m_stopButton(new QPushButton(tr("S&top waiting")))
 {
     setWindowTitle(tr("Swap a disk of %1").arg(m_broker.label()));
     setObjectName(QStringLiteral("diskSwapDialog"));
     auto *intro = new QLabel(tr("Replaces a failed or retiring log dir of %1 by a spare: checks the spare, stops "
-                                "the broker, edits log.dirs (a backup is kept), starts it and reports which "
-                                "partitions were re-created on which disk and which were lost. Nothing on the old "
-                                "disk is deleted.")
+                                "the broker, edits log.dirs (a backup is kept), starts it, reports which "
+                                "partitions were re-created on which disk and which were lost, and follows the "
+                                "re-sync until the broker is back in the ISR of its replicated partitions. Nothing "
+                                "on the old disk is deleted.")
                                  .arg(m_broker.label()));
     intro->setWordWrap(true);
     for (const auto &d : m_broker.dirs)
@@ -85,6 +88,7 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_previewButton);
     buttons->addStretch(1);
+    buttons->addWidget(m_stopButton);
     buttons->addWidget(m_applyButton);
     buttons->addWidget(close);
     auto *layout = new QVBoxLayout(this);
@@ -98,11 +102,27 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
     resize(760, 520);
 
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    connect(&m_process, &QProcess::readyRead, this,
-            [this] { m_output->appendPlainText(QString::fromUtf8(m_process.readAll()).trimmed()); });
+    m_stopButton->setVisible(false);
+    m_stopButton->setToolTip(tr("Stop waiting for the re-sync: the swap stays done, the report lists the partitions "
+                                "still out of sync (before the config edit, the swap is cancelled and rolled back)"));
+    connect(m_stopButton, &QPushButton::clicked, this, [this] {
+        if (m_process.state() != QProcess::NotRunning)
+            m_process.terminate(); // SIGTERM: spillway-cli ends the wait cleanly
+    });
+    connect(&m_process, &QProcess::readyRead, this, &DiskSwapDialog::readOutput);
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        readOutput();
+        if (!m_pending.isEmpty())
+            m_output->appendPlainText(QString::fromUtf8(m_pending));
+        m_pending.clear();
+        m_stopButton->setVisible(false);
         const int result = status == QProcess::CrashExit ? -1 : code;
-        m_status->setText(result == 0 ? tr("Done.") : tr("spillway-cli ended with status %1.").arg(result));
+        const bool warnings =
+            result == 1 && m_output->toPlainText().contains(QStringLiteral("completed with warnings"));
+        m_status->setText(result == 0 ? tr("Done.")
+                          : warnings ? tr("Swapped, with warnings: some replicated partitions are not back in sync yet "
+                                          "(listed above).")
+                                     : tr("spillway-cli ended with status %1.").arg(result));
         m_previewButton->setEnabled(m_broker.filesLocal);
         m_applyButton->setEnabled(m_broker.filesLocal && m_previewed && m_confirm->isChecked());
         Q_EMIT finished(result);
@@ -140,6 +160,11 @@ DiskSwapDialog::DiskSwapDialog(BrokerContext broker, QStringList target, QWidget
 
 DiskSwapDialog::~DiskSwapDialog()
 {
+    // Waiting for the re-sync (the swap itself is done): SIGTERM ends the wait at once.
+    if (m_process.state() != QProcess::NotRunning && m_syncing) {
+        m_process.terminate();
+        m_process.waitForFinished(30000);
+    }
     // A swap half done is journaled and recoverable, but let it end if it can.
     if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(120000)) {
         m_process.terminate();
@@ -158,6 +183,26 @@ void DiskSwapDialog::setFrom(const QString &dir)
 }
 
 void DiskSwapDialog::setSpare(const QString &dir) { m_spare->setText(dir); }
+
+void DiskSwapDialog::readOutput()
+{
+    m_pending += m_process.readAll();
+    qsizetype end = 0;
+    while ((end = m_pending.indexOf('\n')) >= 0) {
+        const QString line = QString::fromUtf8(m_pending.left(end));
+        m_pending.remove(0, end + 1);
+        // "progress: <journal id> <pct>% <message>": to the status line, not the report.
+        static const QRegularExpression progressLine(QStringLiteral("^progress: (\\d+) (\\d+)% (.*)$"));
+        if (const auto match = progressLine.match(line); match.hasMatch()) {
+            const QString message = match.captured(3);
+            m_status->setText(tr("%1%: %2").arg(match.captured(2), message));
+            m_syncing = message.contains(QStringLiteral("replicated partition(s)"));
+            Q_EMIT progress(match.captured(1).toLongLong(), match.captured(2).toDouble() / 100.0, message);
+            continue;
+        }
+        m_output->appendPlainText(line);
+    }
+}
 
 QStringList DiskSwapDialog::previewArguments() const
 {
@@ -183,6 +228,8 @@ void DiskSwapDialog::updateConfirmation()
 void DiskSwapDialog::run(const QStringList &arguments)
 {
     m_output->clear();
+    m_pending.clear();
+    m_syncing = false;
     m_previewButton->setEnabled(false);
     m_applyButton->setEnabled(false);
     m_output->appendPlainText(QStringLiteral("$ spillway-cli %1").arg(arguments.join(QLatin1Char(' '))));
@@ -213,6 +260,7 @@ bool DiskSwapDialog::apply()
         return false;
     m_status->setText(tr("Swapping: the broker is stopped and started again…"));
     run(applyArguments());
+    m_stopButton->setVisible(true);
     return true;
 }
 

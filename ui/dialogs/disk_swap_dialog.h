@@ -27,7 +27,12 @@ QStringList diskSwapArguments(const QStringList &target, const QString &from, co
 /// list: Preview without --yes (the plan: partitions re-created, lost),
 /// Apply with --yes after a confirmation naming the broker and both dirs;
 /// the report (re-created and lost partitions) is shown as the CLI prints
-/// it, and the operation is in the same journal. GUI thread.
+/// it, and the operation is in the same journal. The CLI's progress lines
+/// ("progress: <id> <pct>% <message>": the steps, then the re-sync until
+/// the broker is back in the ISR of its replicated partitions) go to the
+/// status line and out as progress() for the Operations dock; "Stop
+/// waiting" sends the CLI SIGTERM, which ends the re-sync wait (the swap
+/// stays done; before the config edit it cancels and rolls back). GUI thread.
 class DiskSwapDialog : public QDialog {
     Q_OBJECT
 public:
@@ -42,6 +47,8 @@ public:
     [[nodiscard]] QPlainTextEdit *output() const { return m_output; }
     [[nodiscard]] QPushButton *previewButton() const { return m_previewButton; }
     [[nodiscard]] QPushButton *applyButton() const { return m_applyButton; }
+    [[nodiscard]] QPushButton *stopWaitingButton() const { return m_stopButton; }
+    [[nodiscard]] QLabel *statusLabel() const { return m_status; }
     /// Why the swap cannot run for this broker (hidden when it can).
     [[nodiscard]] QLabel *limitationLabel() const { return m_limitation; }
 
@@ -51,10 +58,13 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void finished(int exitCode);
+    /// A progress line of the running swap (journalId 0 until known).
+    void progress(qint64 journalId, double fraction, const QString &message);
 
 private:
     void run(const QStringList &arguments);
     void updateConfirmation();
+    void readOutput();
 
     BrokerContext m_broker;
     QStringList m_target;
@@ -67,6 +77,9 @@ private:
     QLabel *m_limitation;
     QPushButton *m_previewButton;
     QPushButton *m_applyButton;
+    QPushButton *m_stopButton;
+    QByteArray m_pending;   ///< output not yet ended by a newline
+    bool m_syncing = false; ///< the last progress line was the re-sync wait
     QProcess m_process;
     bool m_previewed = false;
 };

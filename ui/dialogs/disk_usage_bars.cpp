@@ -34,6 +34,9 @@ QString DiskUsageBars::barText(bool after, const core::ops::DiskUsageChange &c)
 {
     const auto kafka = after ? c.kafkaBytesAfter : c.kafkaBytesBefore;
     const auto free = after ? c.freeBytesAfter : c.freeBytesBefore;
+    if (!c.freeKnown())
+        return (after ? tr("after: %1 in Kafka, free space unknown") : tr("before: %1 in Kafka, free space unknown"))
+            .arg(bytesText(kafka));
     return (after ? tr("after: %1 in Kafka, %2 free") : tr("before: %1 in Kafka, %2 free"))
         .arg(bytesText(kafka), bytesText(free));
 }
@@ -55,9 +58,12 @@ void DiskUsageBars::paintEvent(QPaintEvent *)
         p.drawText(QRect(0, y, width(), kLabelHeight), Qt::AlignLeft | Qt::AlignVCenter,
                    QString::fromStdString(c.logDir.string()));
         y += kLabelHeight;
-        // The same denominator for both bars, so the change is visible.
-        const double room = static_cast<double>(
-            std::max<std::int64_t>({1, c.kafkaBytesBefore + c.freeBytesBefore, c.kafkaBytesAfter + c.freeBytesAfter}));
+        // The same denominator for both bars, so the change is visible; the
+        // disk's room when its free space is known, else the larger Kafka figure.
+        const double room =
+            static_cast<double>(c.freeKnown() ? std::max<std::int64_t>({1, c.kafkaBytesBefore + c.freeBytesBefore,
+                                                                        c.kafkaBytesAfter + c.freeBytesAfter})
+                                              : std::max<std::int64_t>({1, c.kafkaBytesBefore, c.kafkaBytesAfter}));
         for (bool after : {false, true}) {
             const QRect bar(0, y, width() - 1, kBarHeight - 2);
             p.fillRect(bar, palette().alternateBase());

@@ -2,6 +2,7 @@
 #include "ui/dialogs/retention_shrink_dialog.h"
 
 #include "core/admin/admin_client.h"
+#include "core/ops/retention_remote.h"
 #include "core/ops/retention_shrink.h"
 
 #include <QComboBox>
@@ -70,17 +71,23 @@ RetentionShrinkDialog::RetentionShrinkDialog(BrokerContext broker, OperationRunn
         m_mode->setCurrentIndex(1);
     }
     if (!m_broker.filesLocal) {
-        // RetentionPlanner reads segment files (sizes, timestamps, checkpoints): DescribeLogDirs gives
-        // only a partition's total bytes, not enough to tell which segments a retention lets go.
+        // The offline shrink deletes segment files here; online, the plan comes from the protocol only
+        // (core/ops/retention_remote.h): an estimate from offsets instead of the segments' exact figure.
         if (auto *model = qobject_cast<QStandardItemModel *>(m_mode->model()))
             model->item(1)->setEnabled(false);
         m_mode->setItemData(1, m_broker.filesUnavailableReason(), Qt::ToolTipRole);
         m_mode->setCurrentIndex(0);
-        setUnavailable(tr("Retention shrink plan unavailable: %1. The plan reads each partition's segment files "
-                          "(their sizes, timestamps and checkpoints) to show what a retention deletes, and the "
-                          "Kafka protocol gives only a partition's total bytes. Restoring an earlier online "
-                          "shrink still works (it only sets topic configs).")
-                           .arg(m_broker.filesUnavailableReason()));
+        if (m_broker.bootstrap.isEmpty())
+            setUnavailable(tr("Retention shrink unavailable: %1, and no address of it is known for the online "
+                              "shrink.")
+                               .arg(m_broker.filesUnavailableReason()));
+        else
+            setLimitation(tr("Offline shrink unavailable: %1. The online shrink is planned from the Kafka protocol "
+                             "only: an estimate from offsets (DescribeLogDirs sizes, ListOffsets by timestamp), "
+                             "segment granularity unknown. Kafka deletes only whole closed segments (never the "
+                             "active one), so it frees at most the estimate; the exact figure is measured after "
+                             "apply.")
+                              .arg(m_broker.filesUnavailableReason()));
     }
     auto *restore = new QPushButton(tr("Restore an earlier shrink…"));
     form()->addRow(tr("Goal:"), m_target);
@@ -136,7 +143,10 @@ void RetentionShrinkDialog::setOffline(bool offline)
 core::Result<std::function<core::Result<core::ops::Plan>()>> RetentionShrinkDialog::planJob()
 {
     core::ops::RetentionShrinkRequest request;
-    request.logDirs = m_broker.logDirs();
+    if (m_broker.filesLocal)
+        request.logDirs = m_broker.logDirs();
+    else
+        request.source = core::ops::RetentionSource::Remote; // nothing is read here
     request.broker = m_broker.name.toStdString();
     request.brokerId = m_broker.broker;
     request.offline = m_mode->currentData().toBool();
@@ -188,9 +198,24 @@ QString RetentionShrinkDialog::confirmationText(const core::ops::Plan &plan) con
     if (paramOf(plan, "mode") == "offline")
         return tr("I confirm %1 is stopped; delete the expired segments of %2 in %3 (they cannot be restored).")
             .arg(m_broker.label(), topics, where);
+    if (paramOf(plan, "source") == "remote")
+        return tr("Set the shorter retention on %1 (served by %2); Kafka deletes the segments it lets go in %3, by "
+                  "the estimate at most %4 MiB. The settings can be restored, the deleted segments cannot.")
+            .arg(topics, m_broker.label(), where)
+            .arg(static_cast<double>(QString::fromStdString(paramOf(plan, "plan.freed")).toLongLong()) /
+                     (1024.0 * 1024.0),
+                 0, 'f', 1);
     return tr("Set the shorter retention on %1 (served by %2); Kafka deletes the segments it lets go in %3. The "
               "settings can be restored, the deleted segments cannot.")
         .arg(topics, m_broker.label(), where);
+}
+
+QString RetentionShrinkDialog::planNotes(const core::ops::Plan &plan) const
+{
+    if (paramOf(plan, "source") != "remote")
+        return {};
+    return tr("Protocol-only plan (the broker's files are not here): %1.")
+        .arg(QString::fromUtf8(core::ops::RemoteRetentionShrink::estimateNote()));
 }
 
 void RetentionShrinkDialog::restoreEarlier()

@@ -18,6 +18,9 @@ namespace spillway::ui {
 /// for the broker's own deletion (the originals are journaled: "Restore…"
 /// puts them back); offline it deletes the expired closed segments of a
 /// stopped broker. Confirmation names the broker, the disks and the topics.
+/// For a broker whose files are not here (filesLocal false) only the online
+/// shrink is offered, planned from the Kafka protocol (an upper estimate from
+/// offsets, RemoteRetentionShrink) and measured after apply.
 /// GUI thread.
 class RetentionShrinkDialog : public OperationDialog {
     Q_OBJECT
@@ -33,6 +36,8 @@ protected:
     core::Result<std::function<core::Result<core::ops::Plan>()>> planJob() override;
     OperationRunner::Work executor(const core::ops::Plan &plan) override;
     [[nodiscard]] QString confirmationText(const core::ops::Plan &plan) const override;
+    /// For a remote broker's plan: that the figures are an upper estimate from offsets.
+    [[nodiscard]] QString planNotes(const core::ops::Plan &plan) const override;
 
 private:
     void restoreEarlier();

@@ -48,6 +48,7 @@ OperationsWiring::OperationsWiring(MainWindow &window, std::filesystem::path jou
     window.setConsumersWidget(m_consumers);
     connect(m_board, &DiskBoard::moveRequested, m_dispatcher, &FixActionDispatcher::openMove);
     connect(&window, &MainWindow::fixRequested, m_dispatcher, &FixActionDispatcher::dispatch);
+    connect(m_dispatcher, &FixActionDispatcher::operationProgress, &window, &MainWindow::operationProgress);
     connect(m_dispatcher, &FixActionDispatcher::consumerRequested, this, [this](const QString &group) {
         m_window.selectTab(QStringLiteral("consumers"));
         m_consumers->showGroup(group);
@@ -145,7 +146,9 @@ void OperationsWiring::recoverNext()
         return;
     const auto entry = m_toRecover.front();
     m_toRecover.erase(m_toRecover.begin());
-    if (entry.kind == "disk-swap") {
+    // A broker index rebuild (restart-broker) restarts its broker the same way.
+    if (entry.kind == "disk-swap" ||
+        (entry.kind == "index-rebuild" && core::ops::paramsFromJson(entry.params).count("restart-broker") > 0)) {
         // The swap stops and starts its broker through spillway-cli's broker
         // controls: let the CLI recover it (it recovers every entry left).
         m_toRecover.clear();

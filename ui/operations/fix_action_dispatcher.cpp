@@ -90,6 +90,7 @@ QWidget *FixActionDispatcher::dispatch(const core::measure::FixAction &fix)
     case FixKind::SwapDisk: {
         const QStringList target = m_sources.swapTarget ? m_sources.swapTarget(context->broker) : QStringList{};
         auto *dialog = new DiskSwapDialog(std::move(*context), target, m_window);
+        connect(dialog, &DiskSwapDialog::progress, this, &FixActionDispatcher::operationProgress);
         dialog->setFrom(dir);
         return present(dialog);
     }
@@ -104,7 +105,9 @@ QWidget *FixActionDispatcher::dispatch(const core::measure::FixAction &fix)
         return present(dialog);
     }
     case FixKind::RebuildIndex: {
+        const QStringList target = m_sources.swapTarget ? m_sources.swapTarget(context->broker) : QStringList{};
         auto *dialog = new IndexRebuildDialog(std::move(*context), m_runner, m_window);
+        dialog->setCliTarget(target); // a running lab/registry broker: spillway-cli stops and starts it
         dialog->setScope(dir, fromStd(fix.topic), fix.partition ? fix.partition->get() : -1);
         return present(dialog);
     }

@@ -54,6 +54,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void consumerRequested(const QString &group);
+    /// Progress of an operation a dialog runs as a spillway-cli child (the disk swap), for the Operations dock.
+    void operationProgress(qint64 journalId, double fraction, const QString &message);
 
 private:
     QWidget *present(QWidget *dialog);
