@@ -343,16 +343,8 @@ Result<Plan> RemoteRetentionShrink::plan(const RetentionShrinkRequest &request, 
                          "shrink online (the broker's own retention deletes them)");
     if (request.brokerId < 0)
         return makeError(Errc::InvalidArgument, "the protocol-only shrink needs the broker id");
-    if (!request.freeBytes && !request.target.retentionMs && !request.target.retentionBytes)
-        return makeError(Errc::InvalidArgument, "give a new retention.ms and/or retention.bytes, or bytes to free");
-    if (!request.freeBytes && request.target.topics.empty())
-        return makeError(Errc::InvalidArgument, "give the topics whose retention shrinks");
-    for (auto v : {request.target.retentionMs, request.target.retentionBytes})
-        if (v && *v < -1)
-            return makeError(Errc::InvalidArgument, "a retention must be -1 (unlimited) or >= 0");
-    for (const auto &t : request.target.topics)
-        if (auto st = validateTopicName(t); !st)
-            return st.error();
+    if (auto st = checkRetentionTarget(request); !st)
+        return st.error();
     if (request.freeBytes && request.freeDir.empty())
         return makeError(Errc::InvalidArgument, "name the log dir to free space on");
     const std::int64_t now = request.nowMs > 0 ? request.nowMs : clockMs();

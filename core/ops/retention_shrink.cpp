@@ -11,6 +11,7 @@
 #include "core/storage/index/time_index.h"
 #include "core/storage/logdir/log_dir_scan.h"
 #include "core/storage/logdir/offset_checkpoint.h"
+#include "core/storage/logdir/topic_name.h"
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -501,12 +502,8 @@ FreeSearchResult RetentionPlanner::searchFree(const std::vector<RetentionPartiti
 
 // --- the operation ---------------------------------------------------------------
 
-Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin::AdminClient *admin)
+Status checkRetentionTarget(const RetentionShrinkRequest &request)
 {
-    if (request.source == RetentionSource::Remote)
-        return RemoteRetentionShrink::plan(request, admin);
-    if (request.logDirs.empty())
-        return makeError(Errc::InvalidArgument, "no log dirs given");
     if (!request.freeBytes && !request.target.retentionMs && !request.target.retentionBytes)
         return makeError(Errc::InvalidArgument, "give a new retention.ms and/or retention.bytes, or bytes to free");
     if (!request.freeBytes && request.target.topics.empty())
@@ -514,6 +511,20 @@ Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin:
     for (auto v : {request.target.retentionMs, request.target.retentionBytes})
         if (v && *v < -1)
             return makeError(Errc::InvalidArgument, "a retention must be -1 (unlimited) or >= 0");
+    for (const auto &t : request.target.topics)
+        if (auto st = validateTopicName(t); !st)
+            return st;
+    return {};
+}
+
+Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin::AdminClient *admin)
+{
+    if (request.source == RetentionSource::Remote)
+        return RemoteRetentionShrink::plan(request, admin);
+    if (request.logDirs.empty())
+        return makeError(Errc::InvalidArgument, "no log dirs given");
+    if (auto st = checkRetentionTarget(request); !st)
+        return st.error();
     if (!request.offline && !admin)
         return makeError(Errc::InvalidArgument, "the online shrink needs the cluster (--bootstrap)");
     if (request.offline)

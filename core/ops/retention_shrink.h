@@ -115,6 +115,10 @@ struct RetentionShrinkRequest {
     std::int64_t waitMs = 10 * 60 * 1000; ///< online: how long to wait for the broker's deletion
 };
 
+/// Checks what a shrink is asked, for both variants: new retention values or
+/// bytes to free, topics (named as Kafka allows), retentions -1 or >= 0.
+Status checkRetentionTarget(const RetentionShrinkRequest &request);
+
 /// The retention shrink (GitHub issue 6). Online: read the current
 /// retention.ms / retention.bytes of each topic (override or default),
 /// IncrementalAlterConfigs SET (AlterConfigs for old brokers), remember the

@@ -307,3 +307,21 @@ TEST_CASE("The offline retention shrink refuses while a process holds the log di
     REQUIRE_FALSE(plan.ok());
     CHECK(plan.error().code == Errc::Locked);
 }
+
+TEST_CASE("A shrink asked for topic names Kafka would refuse is refused before anything is read", "[ops][retention]")
+{
+    spillway::test::TempDir tmp;
+    std::filesystem::create_directories(tmp / "data0");
+    const std::vector<std::string> bads{"../data0", "a/b", "", "..", std::string(250, 'x')};
+    for (const std::string &bad : bads) {
+        RetentionShrinkRequest request;
+        request.logDirs = {tmp / "data0"};
+        request.offline = true;
+        request.target.topics = {bad};
+        request.target.retentionMs = 0;
+        auto plan = RetentionShrink::plan(request, nullptr);
+        INFO(bad);
+        REQUIRE_FALSE(plan.ok());
+        CHECK(plan.error().code == Errc::InvalidArgument);
+    }
+}
