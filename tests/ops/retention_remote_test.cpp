@@ -9,6 +9,7 @@
 #include "core/ops/retention_remote.h"
 #include "core/ops/retention_shrink.h"
 #include "tests/ops/retention_test_support.h"
+#include "tests/support/timed_producer.h"
 
 #include <catch2/catch.hpp>
 
@@ -38,74 +39,11 @@ bool atLeastAbout(std::int64_t estimate, std::int64_t exact)
 // A path that does not exist: the remote planner must never look at it.
 const fs::path kNoSuchDir = "/nonexistent/spillway-remote-retention-test";
 
-/// librdkafka producing records with chosen CreateTime timestamps.
-class StampedProducer {
-public:
-    explicit StampedProducer(const std::string &bootstrap)
-    {
-        char err[512];
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        for (const auto &[k, v] : std::vector<std::pair<std::string, std::string>>{
-                 {"bootstrap.servers", bootstrap}, {"batch.size", "65536"}, {"linger.ms", "5"}, {"acks", "all"}})
-            REQUIRE(rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK);
-        rd_kafka_conf_set_opaque(conf, &m_failures);
-        rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t *, const rd_kafka_message_t *msg, void *opaque) {
-            if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR)
-                ++*static_cast<int *>(opaque);
-        });
-        m_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-        REQUIRE(m_rk != nullptr);
-    }
-    ~StampedProducer() { rd_kafka_destroy(m_rk); }
-    StampedProducer(const StampedProducer &) = delete;
-    StampedProducer &operator=(const StampedProducer &) = delete;
-
-    /// `count` records of 100 bytes, timestamps evenly from `fromMs` to `toMs`.
-    void fill(const std::string &topic, int partition, int count, std::int64_t fromMs, std::int64_t toMs,
-              const std::string &prefix)
-    {
-        for (int i = 0; i < count; ++i) {
-            std::string value = prefix + "-" + std::to_string(i) + "-";
-            value.resize(100, 'x');
-            const std::int64_t ts = fromMs + (toMs - fromMs) * i / std::max(1, count - 1);
-            rd_kafka_vu_t vu[5];
-            vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-            vu[0].u.cstr = topic.c_str();
-            vu[1].vtype = RD_KAFKA_VTYPE_PARTITION;
-            vu[1].u.i32 = partition;
-            vu[2].vtype = RD_KAFKA_VTYPE_VALUE;
-            vu[2].u.mem.ptr = value.data();
-            vu[2].u.mem.size = value.size();
-            vu[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-            vu[3].u.i = RD_KAFKA_MSG_F_COPY;
-            vu[4].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
-            vu[4].u.i64 = ts;
-            while (true) {
-                rd_kafka_error_t *error = rd_kafka_produceva(m_rk, vu, 5);
-                if (!error)
-                    break;
-                const bool full = rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL;
-                INFO(rd_kafka_error_string(error));
-                rd_kafka_error_destroy(error);
-                REQUIRE(full);
-                rd_kafka_poll(m_rk, 10);
-            }
-            rd_kafka_poll(m_rk, 0);
-        }
-        REQUIRE(rd_kafka_flush(m_rk, 60000) == RD_KAFKA_RESP_ERR_NO_ERROR);
-        REQUIRE(m_failures == 0);
-    }
-
-private:
-    rd_kafka_t *m_rk = nullptr;
-    int m_failures = 0;
-};
-
 /// Per partition: 6000 records 3 h to 2 h old (about 2.5 segments), then
 /// 3000 of the last ten minutes. retention.ms = 1 h lets the old part go.
 void fillOldAndNew(const RetentionBroker &broker, const std::string &topic, int partitions)
 {
-    StampedProducer producer(broker.bootstrap());
+    spillway::test::TimedProducer producer(broker.bootstrap());
     const std::int64_t now = wallMs();
     for (int p = 0; p < partitions; ++p) {
         producer.fill(topic, p, 6000, now - 3 * kHour, now - 2 * kHour, "old");

@@ -10,9 +10,9 @@
 #include "core/measure/growth_estimator.h"
 #include "core/measure/local_snapshot.h"
 #include "tests/ops/retention_test_support.h"
+#include "tests/support/timed_producer.h"
 
 #include <catch2/catch.hpp>
-#include <librdkafka/rdkafka.h>
 
 #include <sys/statvfs.h>
 
@@ -46,65 +46,6 @@ std::int64_t sizeBytes(const fs::path &dir)
         return -1;
     return static_cast<std::int64_t>(st.f_blocks) * static_cast<std::int64_t>(st.f_frsize);
 }
-
-/// A librdkafka producer that stamps each record with a chosen CreateTime.
-class TimedProducer {
-public:
-    explicit TimedProducer(const std::string &bootstrap)
-    {
-        char err[512];
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        for (const auto &[k, v] : std::vector<std::pair<std::string, std::string>>{
-                 {"bootstrap.servers", bootstrap}, {"batch.size", "65536"}, {"linger.ms", "5"}, {"acks", "all"}})
-            REQUIRE(rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK);
-        rd_kafka_conf_set_opaque(conf, &m_failures);
-        rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t *, const rd_kafka_message_t *msg, void *opaque) {
-            if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR)
-                ++*static_cast<int *>(opaque);
-        });
-        m_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-        REQUIRE(m_rk != nullptr);
-    }
-    ~TimedProducer() { rd_kafka_destroy(m_rk); }
-    TimedProducer(const TimedProducer &) = delete;
-    TimedProducer &operator=(const TimedProducer &) = delete;
-
-    void send(const std::string &topic, int partition, std::string value, std::int64_t timestampMs)
-    {
-        rd_kafka_vu_t vu[5];
-        vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-        vu[0].u.cstr = topic.c_str();
-        vu[1].vtype = RD_KAFKA_VTYPE_PARTITION;
-        vu[1].u.i32 = partition;
-        vu[2].vtype = RD_KAFKA_VTYPE_VALUE;
-        vu[2].u.mem.ptr = value.data();
-        vu[2].u.mem.size = value.size();
-        vu[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-        vu[3].u.i = RD_KAFKA_MSG_F_COPY;
-        vu[4].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
-        vu[4].u.i64 = timestampMs;
-        while (true) {
-            rd_kafka_error_t *error = rd_kafka_produceva(m_rk, vu, 5);
-            if (!error)
-                break;
-            const bool full = rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL;
-            INFO(rd_kafka_error_string(error));
-            rd_kafka_error_destroy(error);
-            REQUIRE(full);
-            rd_kafka_poll(m_rk, 10);
-        }
-        rd_kafka_poll(m_rk, 0);
-    }
-    void flush()
-    {
-        REQUIRE(rd_kafka_flush(m_rk, 60000) == RD_KAFKA_RESP_ERR_NO_ERROR);
-        REQUIRE(m_failures == 0);
-    }
-
-private:
-    rd_kafka_t *m_rk = nullptr;
-    int m_failures = 0;
-};
 
 std::vector<Alert> alertsFor(const fs::path &dir, const std::vector<SeriesSample> &samples)
 {
