@@ -2,14 +2,17 @@
 // spillway-screenshots: renders the console's main window and each tab at
 // 1400x900 on the offscreen platform, fed by a ClusterMonitor watching a
 // running lab, and saves PNGs (main.png, disks.png, skew.png, trends.png,
-// board.png, consumers.png, disk-details.png) for the docs.
+// board.png, consumers.png, disk-details.png, retention-remote.png) for the docs.
 //
 //   spillway-screenshots --out DIR [--lab-root R] [--updates N] [--timeout S]
 #include "core/services/cluster_monitor.h"
 #include "ui/charts/usage_trend_chart.h"
+#include "ui/dialogs/broker_context.h"
+#include "ui/dialogs/retention_shrink_dialog.h"
 #include "ui/main_window.h"
 #include "ui/models/cluster_tree_model.h"
 #include "ui/operations/console_wiring.h"
+#include "ui/operations/operation_runner.h"
 #include "ui/panels/disk_details_dialog.h"
 #include "ui/panels/disks_panel.h"
 
@@ -18,10 +21,12 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTreeView>
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 
 namespace {
@@ -97,6 +102,8 @@ int main(int argc, char **argv)
         return 1;
     }
     config->interval = std::chrono::milliseconds(2000);
+    const std::string bootstrap =
+        config->localBrokers.empty() ? config->bootstrap : config->localBrokers.front().bootstrap;
 
     spillway::ui::MainWindow window;
     window.setThresholds(config->thresholds);
@@ -151,8 +158,38 @@ int main(int argc, char **argv)
     settle(300);
     window.disksPanel()->openDetails(0);
     settle(400);
-    if (auto *details = window.disksPanel()->detailsDialog())
+    auto *details = window.disksPanel()->detailsDialog();
+    if (details)
         ok = save(*details, out, QStringLiteral("disk-details.png")) && ok;
+    if (details)
+        details->close();
+
+    // The retention shrink as a remote cluster's broker gets it (protocol only, an upper estimate): the
+    // context has no local files, as for a cluster reached by its bootstrap servers alone.
+    if (auto last = window.lastUpdate(); last && !last->snapshot.brokers.empty() && !bootstrap.empty()) {
+        auto remote = last->snapshot.brokers.front();
+        for (auto &d : remote.dirs)
+            d.source = spillway::core::measure::MeasurementSource::DescribeLogDirs;
+        auto context = spillway::ui::BrokerContext::fromSnapshot(remote);
+        context.bootstrap = QString::fromStdString(bootstrap);
+        QTemporaryDir journalDir;
+        spillway::ui::OperationRunner runner(std::filesystem::path(journalDir.path().toStdString()) / "journal.sqlite");
+        spillway::ui::RetentionShrinkDialog shrink(context, &runner);
+        shrink.setTopicTarget({QStringLiteral("testKafka")}, 10LL * 60 * 1000);
+        shrink.resize(900, 700);
+        shrink.show();
+        bool planned = false;
+        QObject::connect(&shrink, &spillway::ui::OperationDialog::planReady, &shrink, [&planned] { planned = true; });
+        shrink.preview();
+        if (waitFor([&planned] { return planned; }, 30000)) {
+            settle(300);
+            ok = save(shrink, out, QStringLiteral("retention-remote.png")) && ok;
+        } else {
+            std::fprintf(stderr, "spillway-screenshots: the remote retention preview did not come\n");
+            ok = false;
+        }
+        shrink.close();
+    }
     monitor.stop();
     return ok ? 0 : 1;
 }

@@ -117,7 +117,7 @@ TEST_CASE("Index rebuild dialog rebuilds a running lab broker's bad index throug
     CHECK(labBrokerPids(lab.root()) == pidsBefore);
     CHECK(entriesStartingWith(partitionDir, segment->offsetIndex().filename().string() + ".corrupt-").empty());
     REQUIRE(dialog.needsConfirmation());
-    const QString confirm = dialog.confirmation()->text();
+    const QString confirm = dialog.confirmationLabel()->text();
     INFO(confirm.toStdString());
     CHECK(confirm.contains(
         QStringLiteral("broker 1 (id 1) will be stopped, its bad indexes rebuilt, and started again")));

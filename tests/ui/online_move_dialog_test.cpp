@@ -70,7 +70,7 @@ TEST_CASE("Move dialog moves a partition of a running broker online, journaled",
     REQUIRE(planned.at(0).at(0).toBool());
     CHECK(dialog.plan()->kind == "online-move");
     REQUIRE(dialog.needsConfirmation());
-    CHECK(dialog.confirmation()->text().contains(QString::fromStdString(destination)));
+    CHECK(dialog.confirmationLabel()->text().contains(QString::fromStdString(destination)));
     dialog.confirmation()->setChecked(true);
     QSignalSpy finished(&dialog, &OperationDialog::operationFinished);
     REQUIRE(dialog.apply());

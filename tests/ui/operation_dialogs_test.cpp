@@ -107,7 +107,7 @@ TEST_CASE("Move dialog previews, asks for confirmation and performs a real offli
     CHECK(dialog.planText()->toPlainText().contains(QStringLiteral("orders")));
     // The confirmation names the broker and both dirs.
     REQUIRE(dialog.needsConfirmation());
-    const QString confirm = dialog.confirmation()->text();
+    const QString confirm = dialog.confirmationLabel()->text();
     CHECK(confirm.contains(QStringLiteral("broker 1")));
     CHECK(confirm.contains(QString::fromStdString(broker.data0.string())));
     CHECK(confirm.contains(QString::fromStdString(broker.data1.string())));
@@ -191,8 +191,8 @@ TEST_CASE("Index rebuild dialog verifies a healthy dir and names the broker in i
     REQUIRE(planned.at(1).at(0).toBool());
     REQUIRE(dialog.plan().has_value());
     CHECK(dialog.plan()->kind == "index-rebuild");
-    CHECK(dialog.confirmation()->text().contains(QStringLiteral("broker 1")));
-    CHECK(dialog.confirmation()->text().contains(QString::fromStdString(broker.data1.string())));
+    CHECK(dialog.confirmationLabel()->text().contains(QStringLiteral("broker 1")));
+    CHECK(dialog.confirmationLabel()->text().contains(QString::fromStdString(broker.data1.string())));
 }
 
 TEST_CASE("Operation runner runs one operation at a time and finds interrupted entries", "[ui][operations]")
@@ -259,7 +259,7 @@ TEST_CASE("Rebalance dialog plans moves off the full disk and runs them offline,
     CHECK_FALSE(dialog.plan()->steps.empty());
     CHECK(dialog.bars()->changes().size() == 2);
     REQUIRE(dialog.needsConfirmation());
-    CHECK(dialog.confirmation()->text().contains(QStringLiteral("broker 1")));
+    CHECK(dialog.confirmationLabel()->text().contains(QStringLiteral("broker 1")));
     dialog.confirmation()->setChecked(true);
     QSignalSpy finished(&dialog, &OperationDialog::operationFinished);
     REQUIRE(dialog.apply());
@@ -372,7 +372,7 @@ TEST_CASE("Index rebuild dialog shows the bad index and rebuilds it, journaled",
     // What is bad is shown before anything changes: the segment and its problem.
     CHECK(dialog.planText()->toPlainText().contains(QStringLiteral("00000000000000000000.log")));
     REQUIRE(dialog.plan()->steps.size() == 2);
-    CHECK(dialog.confirmation()->text().contains(QStringLiteral("rebuild 1 index segment")));
+    CHECK(dialog.confirmationLabel()->text().contains(QStringLiteral("rebuild 1 index segment")));
     dialog.confirmation()->setChecked(true);
     QSignalSpy finished(&dialog, &OperationDialog::operationFinished);
     REQUIRE(dialog.apply());

@@ -24,7 +24,8 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
     , m_previewButton(new QPushButton(tr("&Preview")))
     , m_planText(new QPlainTextEdit)
     , m_bars(new DiskUsageBars)
-    , m_confirm(new QCheckBox)
+    , m_confirmText(new QLabel)
+    , m_confirm(new QCheckBox(tr("I have read the plan: apply it as shown")))
     , m_progress(new QProgressBar)
     , m_status(new QLabel)
     , m_applyButton(new QPushButton(tr("&Apply")))
@@ -40,6 +41,12 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
     m_planText->setReadOnly(true);
     m_planText->setPlaceholderText(tr("Press Preview: the plan shows what will change before anything does."));
     m_planText->setMinimumHeight(120);
+    // What the operation will do, wrapped (a check box's own text never wraps and
+    // would stretch the dialog to its length); the box under it confirms.
+    m_confirmText->setObjectName(QStringLiteral("confirmationLabel"));
+    m_confirmText->setWordWrap(true);
+    m_confirmText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_confirmText->setVisible(false);
     m_confirm->setVisible(false);
     m_progress->setRange(0, 1000);
     m_progress->setVisible(false);
@@ -63,6 +70,7 @@ OperationDialog::OperationDialog(OperationRunner *runner, QWidget *parent)
     layout->addLayout(previewRow);
     layout->addWidget(m_planText, 1);
     layout->addWidget(m_bars);
+    layout->addWidget(m_confirmText);
     layout->addWidget(m_confirm);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
@@ -117,6 +125,7 @@ void OperationDialog::invalidatePlan()
     m_bars->setChanges({});
     m_confirm->setChecked(false);
     m_confirm->setVisible(false);
+    m_confirmText->setVisible(false);
     m_needsConfirm = false;
     m_status->clear();
     updateButtons();
@@ -169,9 +178,10 @@ void OperationDialog::showPlan(core::Result<core::ops::Plan> plan)
     m_planText->setPlainText(text);
     m_bars->setChanges(m_plan->disks);
     const QString confirm = confirmationText(*m_plan);
-    m_confirm->setText(confirm);
+    m_confirmText->setText(confirm);
     m_confirm->setChecked(false);
     m_needsConfirm = !confirm.isEmpty();
+    m_confirmText->setVisible(m_needsConfirm);
     m_confirm->setVisible(m_needsConfirm);
     m_status->setText(confirm.isEmpty() ? tr("Ready to apply.") : tr("Read the plan, then confirm to apply."));
     updateButtons();
@@ -183,7 +193,7 @@ bool OperationDialog::apply()
     if (!m_plan || m_running || m_planThread || !m_runner || unavailable())
         return false;
     if (m_needsConfirm && !m_confirm->isChecked()) {
-        m_status->setText(tr("Confirm first: %1").arg(m_confirm->text()));
+        m_status->setText(tr("Confirm first: %1").arg(m_confirmText->text()));
         return false;
     }
     auto work = executor(*m_plan);
@@ -226,6 +236,7 @@ void OperationDialog::onFinished(const OperationOutcome &outcome)
     m_plan.reset();
     m_confirm->setChecked(false);
     m_confirm->setVisible(false);
+    m_confirmText->setVisible(false);
     m_needsConfirm = false;
     showOutcome(outcome);
     updateButtons();

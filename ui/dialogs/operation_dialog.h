@@ -41,7 +41,10 @@ public:
     [[nodiscard]] QPushButton *previewButton() const { return m_previewButton; }
     [[nodiscard]] QPushButton *applyButton() const { return m_applyButton; }
     [[nodiscard]] QPushButton *cancelButton() const { return m_cancelButton; }
+    /// The box that confirms the plan, and the text (what the operation will
+    /// do) it confirms.
     [[nodiscard]] QCheckBox *confirmation() const { return m_confirm; }
+    [[nodiscard]] QLabel *confirmationLabel() const { return m_confirmText; }
     [[nodiscard]] QPlainTextEdit *planText() const { return m_planText; }
     [[nodiscard]] DiskUsageBars *bars() const { return m_bars; }
     [[nodiscard]] QProgressBar *progressBar() const { return m_progress; }
@@ -103,6 +106,7 @@ private:
     QPushButton *m_previewButton;
     QPlainTextEdit *m_planText;
     DiskUsageBars *m_bars;
+    QLabel *m_confirmText;
     QCheckBox *m_confirm;
     QProgressBar *m_progress;
     QLabel *m_status;
