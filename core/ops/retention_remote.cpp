@@ -378,44 +378,12 @@ Result<Plan> RemoteRetentionShrink::plan(const RetentionShrinkRequest &request, 
             return makeError(Errc::NotFound, "topic " + t + " has no partition on broker " +
                                                  std::to_string(request.brokerId) +
                                                  (request.freeBytes ? " in " + freeDir : std::string()));
-    struct TopicConfig {
-        std::string origMs, origBytes; // "override:v" / "default:v"
-        std::int64_t ms = -1, bytes = -1, segmentBytes = -1;
-        bool deletes = true;
-    };
-    std::map<std::string, TopicConfig> configs;
-    if (!topicSet.empty()) {
-        std::vector<admin::ConfigResource> resources;
-        for (const auto &t : topicSet)
-            resources.push_back(admin::ConfigResource::topic(t));
-        auto described = admin->describeConfigs(resources);
-        if (!described)
-            return described.error();
-        for (const auto &r : *described) {
-            if (r.error != KafkaError::None)
-                return makeError(Errc::InvalidArgument, "cannot read the configs of " + r.resource.name + ": " +
-                                                            std::string(toString(r.error)) + " " + r.errorMessage);
-            auto &c = configs[r.resource.name];
-            for (const char *key : {"retention.ms", "retention.bytes"}) {
-                const auto *e = r.entry(key);
-                if (!e || !e->value)
-                    return makeError(Errc::Unsupported, "the broker did not say " + r.resource.name + "'s " + key);
-                const bool override = e->source == admin::ConfigSource::DynamicTopic;
-                const std::string orig = (override ? "override:" : "default:") + *e->value;
-                const auto value = parseLong(*e->value).value_or(-1);
-                if (std::string(key) == "retention.ms") {
-                    c.origMs = orig;
-                    c.ms = value;
-                } else {
-                    c.origBytes = orig;
-                    c.bytes = value;
-                }
-            }
-            if (const auto *e = r.entry("segment.bytes"); e && e->value)
-                c.segmentBytes = parseLong(*e->value).value_or(-1);
-            if (const auto *e = r.entry("cleanup.policy"); e && e->value)
-                c.deletes = e->value->find("delete") != std::string::npos;
-        }
+    std::map<std::string, TopicRetentionConfig> configs;
+    {
+        auto read = readTopicRetention(*admin, std::vector<std::string>(topicSet.begin(), topicSet.end()));
+        if (!read)
+            return read.error();
+        configs = std::move(*read);
     }
 
     RetentionTarget target = request.target;

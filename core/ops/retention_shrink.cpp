@@ -502,6 +502,46 @@ FreeSearchResult RetentionPlanner::searchFree(const std::vector<RetentionPartiti
 
 // --- the operation ---------------------------------------------------------------
 
+Result<std::map<std::string, TopicRetentionConfig>> readTopicRetention(admin::AdminClient &admin,
+                                                                       const std::vector<std::string> &topics)
+{
+    std::map<std::string, TopicRetentionConfig> out;
+    if (topics.empty())
+        return out;
+    std::vector<admin::ConfigResource> resources;
+    for (const auto &t : topics)
+        resources.push_back(admin::ConfigResource::topic(t));
+    auto described = admin.describeConfigs(resources);
+    if (!described)
+        return described.error();
+    for (const auto &r : *described) {
+        if (r.error != KafkaError::None)
+            return makeError(Errc::InvalidArgument, "cannot read the configs of " + r.resource.name + ": " +
+                                                        std::string(toString(r.error)) + " " + r.errorMessage);
+        auto &c = out[r.resource.name];
+        for (const char *key : {"retention.ms", "retention.bytes"}) {
+            const auto *e = r.entry(key);
+            if (!e || !e->value)
+                return makeError(Errc::Unsupported, "the broker did not say " + r.resource.name + "'s " + key);
+            const bool override = e->source == admin::ConfigSource::DynamicTopic;
+            const std::string orig = (override ? "override:" : "default:") + *e->value;
+            const auto value = parseLong(*e->value).value_or(-1);
+            if (std::string_view(key) == "retention.ms") {
+                c.origMs = orig;
+                c.ms = value;
+            } else {
+                c.origBytes = orig;
+                c.bytes = value;
+            }
+        }
+        if (const auto *e = r.entry("segment.bytes"); e && e->value)
+            c.segmentBytes = parseLong(*e->value).value_or(-1);
+        if (const auto *e = r.entry("cleanup.policy"); e && e->value)
+            c.deletes = e->value->find("delete") != std::string::npos;
+    }
+    return out;
+}
+
 Status checkRetentionTarget(const RetentionShrinkRequest &request)
 {
     if (!request.freeBytes && !request.target.retentionMs && !request.target.retentionBytes)
@@ -602,29 +642,17 @@ Result<Plan> RetentionShrink::plan(const RetentionShrinkRequest &request, admin:
     if (!request.offline) {
         params["bootstrap"] = request.bootstrap;
         params["brokerId"] = std::to_string(request.brokerId);
-        std::vector<admin::ConfigResource> resources;
-        for (const auto &t : target.topics)
-            resources.push_back(admin::ConfigResource::topic(t));
-        auto configs = admin->describeConfigs(resources);
+        auto configs = readTopicRetention(*admin, target.topics);
         if (!configs)
             return configs.error();
-        for (const auto &r : *configs) {
-            if (r.error != KafkaError::None)
-                return makeError(Errc::InvalidArgument, "cannot read the configs of " + r.resource.name + ": " +
-                                                            std::string(toString(r.error)) + " " + r.errorMessage);
-            for (const char *key : {"retention.ms", "retention.bytes"}) {
-                const auto *e = r.entry(key);
-                if (!e || !e->value)
-                    return makeError(Errc::Unsupported, "the broker did not say " + r.resource.name + "'s " + key);
-                const bool override = e->source == admin::ConfigSource::DynamicTopic;
-                params["orig." + r.resource.name + "." + key] = (override ? "override:" : "default:") + *e->value;
-                const auto current = parseLong(*e->value).value_or(-1);
-                auto &s = settings[r.resource.name];
-                if (std::string(key) == "retention.ms" && !target.retentionMs)
-                    s.retentionMs = current;
-                if (std::string(key) == "retention.bytes" && !target.retentionBytes)
-                    s.retentionBytes = current;
-            }
+        for (const auto &[topic, c] : *configs) {
+            params["orig." + topic + ".retention.ms"] = c.origMs;
+            params["orig." + topic + ".retention.bytes"] = c.origBytes;
+            auto &s = settings[topic];
+            if (!target.retentionMs)
+                s.retentionMs = c.ms;
+            if (!target.retentionBytes)
+                s.retentionBytes = c.bytes;
         }
     }
 

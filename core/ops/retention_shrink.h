@@ -115,6 +115,21 @@ struct RetentionShrinkRequest {
     std::int64_t waitMs = 10 * 60 * 1000; ///< online: how long to wait for the broker's deletion
 };
 
+/// A topic's retention as the broker reports it (DescribeConfigs).
+struct TopicRetentionConfig {
+    std::string origMs, origBytes; ///< "override:<v>" / "default:<v>", as journaled for restore
+    std::int64_t ms = -1, bytes = -1;
+    std::int64_t segmentBytes = -1; ///< -1 when not reported
+    bool deletes = true;            ///< cleanup.policy includes delete
+};
+
+/// The current retention.ms / retention.bytes (override or default),
+/// segment.bytes and cleanup.policy of `topics`, for both variants of the
+/// online shrink. A topic the broker refuses to describe, or whose retention
+/// it does not report, is an error.
+Result<std::map<std::string, TopicRetentionConfig>> readTopicRetention(admin::AdminClient &admin,
+                                                                       const std::vector<std::string> &topics);
+
 /// Checks what a shrink is asked, for both variants: new retention values or
 /// bytes to free, topics (named as Kafka allows), retentions -1 or >= 0.
 Status checkRetentionTarget(const RetentionShrinkRequest &request);
