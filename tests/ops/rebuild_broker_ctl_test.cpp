@@ -6,12 +6,10 @@
 // .corrupt-*), the broker started again, and every message reads back.
 #include "core/storage/index/index_verifier.h"
 #include "tests/lab/lab_test_support.h"
+#include "tests/ops/lab_rebuild_support.h"
 #include "tests/ops/ops_test_support.h"
 
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <set>
 
 using namespace spillway;
 using namespace spillway::test;
@@ -20,43 +18,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kPartition = 0;
-
-/// The pids of the lab's spillway-broker processes under `root`.
-std::set<std::string> brokerPids(const fs::path &root)
-{
-    std::set<std::string> out;
-    for (const auto &line : labProcessesUnder(root))
-        if (line.find("spillway-broker") != std::string::npos)
-            out.insert(line.substr(0, line.find(' ')));
-    return out;
-}
-
-/// Every "key:value" line kcat reads back from testKafka-<kPartition>.
-std::multiset<std::string> consumeAll(const TestLab &lab)
-{
-    const auto r = runProcess({"kcat", "-b", lab.bootstrap(), "-C", "-t", "testKafka", "-p", std::to_string(kPartition),
-                               "-o", "beginning", "-e", "-q", "-f", "%k:%s\n"},
-                              std::chrono::seconds(120));
-    std::multiset<std::string> out;
-    std::size_t at = 0;
-    while (at < r.out.size()) {
-        const auto end = r.out.find('\n', at);
-        out.insert(r.out.substr(at, end == std::string::npos ? std::string::npos : end - at));
-        if (end == std::string::npos)
-            break;
-        at = end + 1;
-    }
-    return out;
-}
-
-/// The log dir (data0..) of the lab broker that holds testKafka-<kPartition>.
-fs::path partitionDir(const TestLab &lab)
-{
-    for (const auto &e : fs::directory_iterator(lab.root() / "broker-1"))
-        if (fs::is_directory(e.path() / ("testKafka-" + std::to_string(kPartition))))
-            return e.path() / ("testKafka-" + std::to_string(kPartition));
-    return {};
-}
 
 } // namespace
 
@@ -69,24 +30,10 @@ TEST_CASE("ops rebuild-index --lab stops the broker, rebuilds a bad index and st
     REQUIRE(up.exitCode == 0);
 
     // Enough data for several closed segments (2 MiB segments at 32 MiB capacity).
-    const auto input = (lab.dir() / "in.txt").string();
-    std::multiset<std::string> produced;
-    {
-        std::ofstream out(input);
-        for (int i = 0; i < 30000; ++i) {
-            const auto line = "k" + std::to_string(i) + ":value-" + std::to_string(i) + "-" + std::string(200, 'z');
-            out << line << "\n";
-            produced.insert(line);
-        }
-    }
-    const auto produce =
-        runProcess({"kcat", "-b", lab.bootstrap(), "-P", "-t", "testKafka", "-p", std::to_string(kPartition), "-K", ":",
-                    "-l", input, "-X", "message.timeout.ms=30000"},
-                   std::chrono::seconds(120));
-    INFO(produce.out);
-    REQUIRE(produce.exitCode == 0);
+    const auto produced = produceTagged(lab, kPartition, 30000, "value");
+    REQUIRE_FALSE(produced.empty()); // kcat delivered every message
 
-    const fs::path dir = partitionDir(lab);
+    const fs::path dir = labPartitionDir(lab, kPartition);
     REQUIRE_FALSE(dir.empty());
     const core::SegmentFiles segment{dir, core::Offset{0}};
     REQUIRE(fs::exists(segment.log()));
@@ -101,7 +48,7 @@ TEST_CASE("ops rebuild-index --lab stops the broker, rebuilds a bad index and st
     }
     REQUIRE_FALSE(core::IndexVerifier::verifyFiles(segment)->indexesOk());
     const auto corrupt = slurp(segment.offsetIndex().string());
-    const auto pidsBefore = brokerPids(lab.root());
+    const auto pidsBefore = labBrokerPids(lab.root());
     REQUIRE(pidsBefore.size() == 1);
 
     const auto journal = (lab.dir() / "journal.sqlite").string();
@@ -127,7 +74,7 @@ TEST_CASE("ops rebuild-index --lab stops the broker, rebuilds a bad index and st
     CHECK(dry.out.find("is running: it will be stopped, the indexes rebuilt, and the broker started again") !=
           std::string::npos);
     CHECK(dry.out.find("plan only") != std::string::npos);
-    CHECK(brokerPids(lab.root()) == pidsBefore);
+    CHECK(labBrokerPids(lab.root()) == pidsBefore);
     CHECK(slurp(segment.offsetIndex().string()) == corrupt);
     CHECK(entriesStartingWith(dir, "00000000000000000000.index.corrupt-").empty());
 
@@ -139,12 +86,12 @@ TEST_CASE("ops rebuild-index --lab stops the broker, rebuilds a bad index and st
     CHECK(run.exitCode == 0);
     CHECK(run.out.find("stopped lab broker 1") != std::string::npos);
     CHECK(run.out.find("started lab broker 1") != std::string::npos);
-    const auto pidsAfter = brokerPids(lab.root());
+    const auto pidsAfter = labBrokerPids(lab.root());
     CHECK(pidsAfter.size() == 1);
     CHECK(pidsAfter != pidsBefore);
     CHECK(core::IndexVerifier::verifyFiles(segment)->indexesOk());
     CHECK(entriesStartingWith(dir, "00000000000000000000.index.corrupt-").size() == 1);
-    CHECK(consumeAll(lab) == produced);
+    CHECK(consumeTagged(lab, kPartition) == produced);
 
     const auto listed = runProcess({kCli, "ops", "list", "--journal", journal});
     CHECK(listed.out.find("index-rebuild") != std::string::npos);
@@ -156,7 +103,7 @@ TEST_CASE("ops rebuild-index --lab with good indexes leaves the running broker a
     const auto up = lab.up({"--produce-rate", "0", "--consume-rate", "0"});
     INFO(up.out);
     REQUIRE(up.exitCode == 0);
-    const auto pidsBefore = brokerPids(lab.root());
+    const auto pidsBefore = labBrokerPids(lab.root());
     REQUIRE(pidsBefore.size() == 1);
     const auto run = runProcess({kCli, "ops", "rebuild-index", "--journal", (lab.dir() / "j.sqlite").string(), "--lab",
                                  lab.root().string(), "--broker", "1", "--yes"},
@@ -164,7 +111,7 @@ TEST_CASE("ops rebuild-index --lab with good indexes leaves the running broker a
     INFO(run.out);
     CHECK(run.exitCode == 0);
     CHECK(run.out.find("its indexes are good: it is not stopped") != std::string::npos);
-    CHECK(brokerPids(lab.root()) == pidsBefore);
+    CHECK(labBrokerPids(lab.root()) == pidsBefore);
 
     const auto json = runProcess({kCli, "ops", "rebuild-index", "--journal", (lab.dir() / "j.sqlite").string(), "--lab",
                                   lab.root().string(), "--broker", "1", "--yes", "--json"},
@@ -173,7 +120,7 @@ TEST_CASE("ops rebuild-index --lab with good indexes leaves the running broker a
     CHECK(json.exitCode == 0);
     CHECK(jsonEval(lab.dir(), json.out, "(d['wasRunning'], d['executed'], d['stopped'], d['restarted'])") ==
           "(True, True, False, False)");
-    CHECK(brokerPids(lab.root()) == pidsBefore);
+    CHECK(labBrokerPids(lab.root()) == pidsBefore);
 
     // --log-dirs and a broker exclude each other: a usage error, nothing stopped.
     const auto both = runProcess({kCli, "ops", "rebuild-index", "--journal", (lab.dir() / "j.sqlite").string(),
@@ -181,5 +128,5 @@ TEST_CASE("ops rebuild-index --lab with good indexes leaves the running broker a
                                   lab.root().string(), "--broker", "1", "--yes"});
     INFO(both.out);
     CHECK(both.exitCode == 2);
-    CHECK(brokerPids(lab.root()) == pidsBefore);
+    CHECK(labBrokerPids(lab.root()) == pidsBefore);
 }
