@@ -2,6 +2,7 @@
 #include "core/common/fileio.h"
 
 #include <cerrno>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -63,6 +64,94 @@ Status fsyncDirectory(const std::filesystem::path &dir)
     if (::fsync(fd.get()) != 0)
         return Error::fromErrno(errno, "cannot fsync directory " + dir.string());
     return {};
+}
+
+std::string utcFileStamp()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+namespace {
+
+/// A new file (O_EXCL) with the mode and owner of `like`, written and fsynced;
+/// removed again on any failure.
+Status writeNewFileLike(const std::filesystem::path &path, std::string_view data, const struct stat &like)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error::fromErrno(errno, "cannot create " + path.string());
+    auto fail = [&](const std::string &what) {
+        const int err = errno;
+        ::close(fd);
+        ::unlink(path.c_str());
+        return Error::fromErrno(err, what + " " + path.string());
+    };
+    // Changing the owner needs privileges; without them the file stays
+    // ours, as any edit would.
+    if (::fchmod(fd, like.st_mode & 07777) != 0)
+        return fail("cannot set the mode of");
+    if (::fchown(fd, like.st_uid, like.st_gid) != 0 && errno != EPERM)
+        return fail("cannot set the owner of");
+    for (std::size_t done = 0; done < data.size();) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail("cannot write");
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0)
+        return fail("cannot fsync");
+    if (::close(fd) != 0) {
+        const int err = errno;
+        ::unlink(path.c_str());
+        return Error::fromErrno(err, "cannot close " + path.string());
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::filesystem::path> replaceFileKeepingBackup(const std::filesystem::path &file, std::string_view expected,
+                                                       std::string_view text, const ChangedOnDisk &changed,
+                                                       std::string stamp)
+{
+    auto onDisk = readFile(file);
+    if (!onDisk)
+        return onDisk.error();
+    if (*onDisk != expected)
+        return makeError(Errc::InvalidArgument, file.string() + " changed on disk " + changed.since, changed.hint);
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0)
+        return Error::fromErrno(errno, "cannot stat " + file.string());
+    const auto dir = file.parent_path();
+    if (stamp.empty())
+        stamp = utcFileStamp();
+    const std::string base = file.filename().string() + ".spillway-backup-" + stamp;
+    std::filesystem::path backup = dir / base;
+    std::error_code ec;
+    for (int n = 2; std::filesystem::exists(backup, ec); ++n)
+        backup = dir / (base + "-" + std::to_string(n));
+    if (auto s = writeNewFileLike(backup, expected, st); !s)
+        return s.error();
+    auto tmp = file;
+    tmp += ".spillway-tmp";
+    ::unlink(tmp.c_str()); // a leftover of a crash during an earlier edit
+    if (auto s = writeNewFileLike(tmp, text, st); !s)
+        return s.error();
+    if (::rename(tmp.c_str(), file.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return Error::fromErrno(err, "cannot rename " + tmp.string() + " to " + file.string());
+    }
+    if (auto s = fsyncDirectory(dir); !s)
+        return s.error();
+    return backup;
 }
 
 Status writeFileAtomic(const std::filesystem::path &path, std::string_view data, std::string_view tempSuffix)

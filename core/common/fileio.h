@@ -23,6 +23,27 @@ Status writeFileAtomic(const std::filesystem::path &path, std::string_view data,
 /// fsync() a directory so that a rename or create inside it is durable.
 Status fsyncDirectory(const std::filesystem::path &dir);
 
+/// The UTC time now as "YYYYMMDDTHHMMSSZ" (backup names).
+std::string utcFileStamp();
+
+/// What replaceFileKeepingBackup says when the file changed under the caller.
+struct ChangedOnDisk {
+    std::string since; ///< "since the plan was made"
+    std::string hint;  ///< "make the plan again"
+};
+
+/// Replaces an operator's config file (server.properties) with `text`,
+/// keeping the old one: refused (InvalidArgument, `changed`'s words) unless
+/// the file still holds `expected`; the old contents go to a new
+/// `<name>.spillway-backup-<stamp>` next to it (`-2`, `-3`... when taken),
+/// the new ones to `<name>.spillway-tmp`, renamed over it; both written with
+/// the file's mode and owner (it may hold passwords: never the umask's
+/// default) and fsynced, then the directory. The file is always the old or
+/// the new one. `stamp` empty: utcFileStamp(). Returns the backup's path.
+Result<std::filesystem::path> replaceFileKeepingBackup(const std::filesystem::path &file, std::string_view expected,
+                                                       std::string_view text, const ChangedOnDisk &changed,
+                                                       std::string stamp = {});
+
 /// Whether another process holds a POSIX (fcntl) lock on `lockFile`, as a
 /// running Kafka broker does on `<log dir>/.lock`. Uses F_GETLK, so it never
 /// takes the lock itself. A missing file means "not locked".

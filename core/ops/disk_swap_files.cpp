@@ -49,48 +49,6 @@ bool samePath(const fs::path &a, const fs::path &b)
            (a.lexically_normal() / "") == (b.lexically_normal() / "");
 }
 
-std::string utcStamp()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
-}
-
-/// A new file (O_EXCL) with the mode and owner of `like`, written and fsynced.
-Status writeNewFileLike(const fs::path &path, const std::string &data, const struct stat &like)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error::fromErrno(errno, "cannot create " + path.string());
-    auto fail = [&](const std::string &what) {
-        const int err = errno;
-        ::close(fd);
-        ::unlink(path.c_str());
-        return Error::fromErrno(err, what + " " + path.string());
-    };
-    // server.properties may hold passwords: never the umask's default mode.
-    if (::fchmod(fd, like.st_mode & 07777) != 0)
-        return fail("cannot set the mode of");
-    if (::fchown(fd, like.st_uid, like.st_gid) != 0 && errno != EPERM)
-        return fail("cannot set the owner of");
-    for (std::size_t done = 0; done < data.size();) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail("cannot write");
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0)
-        return fail("cannot fsync");
-    if (::close(fd) != 0)
-        return Error::fromErrno(errno, "cannot close " + path.string());
-    return {};
-}
-
 } // namespace
 
 Result<LogDirsSetting> readLogDirs(const std::string &text)
@@ -143,36 +101,7 @@ Result<std::string> replaceLogDir(const std::string &value, const fs::path &from
 
 Result<fs::path> replaceFileWithBackup(const fs::path &file, const std::string &expected, const std::string &text)
 {
-    auto onDisk = readFile(file);
-    if (!onDisk)
-        return onDisk.error();
-    if (*onDisk != expected)
-        return makeError(Errc::InvalidArgument, file.string() + " changed on disk since the plan was made",
-                         "make the plan again");
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0)
-        return Error::fromErrno(errno, "cannot stat " + file.string());
-    const auto dir = file.parent_path();
-    const std::string base = file.filename().string() + ".spillway-backup-" + utcStamp();
-    fs::path backup = dir / base;
-    std::error_code ec;
-    for (int n = 2; fs::exists(backup, ec); ++n)
-        backup = dir / (base + "-" + std::to_string(n));
-    if (auto s = writeNewFileLike(backup, expected, st); !s)
-        return s.error();
-    auto tmp = file;
-    tmp += ".spillway-tmp";
-    ::unlink(tmp.c_str()); // a leftover of a crash during an earlier edit
-    if (auto s = writeNewFileLike(tmp, text, st); !s)
-        return s.error();
-    if (::rename(tmp.c_str(), file.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return Error::fromErrno(err, "cannot rename " + tmp.string() + " to " + file.string());
-    }
-    if (auto s = fsyncDirectory(dir); !s)
-        return s.error();
-    return backup;
+    return replaceFileKeepingBackup(file, expected, text, {"since the plan was made", "make the plan again"});
 }
 
 Result<std::optional<std::string>> spareMetaProperties(const std::vector<fs::path> &dirs)

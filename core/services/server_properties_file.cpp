@@ -3,63 +3,7 @@
 
 #include "core/common/fileio.h"
 
-#include <cerrno>
-#include <ctime>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 namespace spillway::core {
-namespace {
-
-std::string utcNow()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
-}
-
-/// Writes `data` to a new file `path` (O_EXCL) with `mode`, and fsyncs it.
-Status writeNewFile(const std::filesystem::path &path, std::string_view data, const struct stat &like)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error::fromErrno(errno, "cannot create " + path.string());
-    auto fail = [&](const std::string &what) {
-        const int err = errno;
-        ::close(fd);
-        ::unlink(path.c_str());
-        return Error::fromErrno(err, what + " " + path.string());
-    };
-    // server.properties may hold SASL/TLS passwords: the copy gets the
-    // original's mode and owner, never the umask's default. Changing the
-    // owner needs privileges; without them the file stays ours, as any edit would.
-    if (::fchmod(fd, like.st_mode & 07777) != 0)
-        return fail("cannot set the mode of");
-    if (::fchown(fd, like.st_uid, like.st_gid) != 0 && errno != EPERM)
-        return fail("cannot set the owner of");
-    for (std::size_t done = 0; done < data.size();) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail("cannot write");
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0)
-        return fail("cannot fsync");
-    if (::close(fd) != 0) {
-        const int err = errno;
-        ::unlink(path.c_str());
-        return Error::fromErrno(err, "cannot close " + path.string());
-    }
-    return {};
-}
-
-} // namespace
 
 Result<ServerPropertiesFile> ServerPropertiesFile::load(const std::filesystem::path &path)
 {
@@ -131,40 +75,14 @@ Result<ServerPropertiesFile::Saved> ServerPropertiesFile::save(std::optional<std
     if (newText == m_original)
         return saved;
 
-    auto onDisk = readFile(m_path);
-    if (!onDisk)
-        return onDisk.error();
-    if (*onDisk != m_original)
-        return makeError(Errc::InvalidArgument, m_path.string() + " changed on disk since it was opened",
-                         "reload it and make the edit again");
-    struct stat st {};
-    if (::stat(m_path.c_str(), &st) != 0)
-        return Error::fromErrno(errno, "cannot stat " + m_path.string());
-
-    const auto dir = m_path.parent_path();
-    const std::string stamp = backupTime.value_or(utcNow());
-    std::filesystem::path backup = dir / backupName(m_path, stamp);
-    std::error_code ec;
-    for (int n = 2; std::filesystem::exists(backup, ec); ++n)
-        backup = dir / (backupName(m_path, stamp) + "-" + std::to_string(n));
-    if (auto s = writeNewFile(backup, m_original, st); !s)
-        return s.error();
-
-    auto tmp = m_path;
-    tmp += ".spillway-tmp";
-    ::unlink(tmp.c_str()); // a leftover of a crash during an earlier save
-    if (auto s = writeNewFile(tmp, newText, st); !s)
-        return s.error();
-    if (::rename(tmp.c_str(), m_path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return Error::fromErrno(err, "cannot rename " + tmp.string() + " to " + m_path.string());
-    }
-    if (auto s = fsyncDirectory(dir); !s)
-        return s.error();
+    auto backup = replaceFileKeepingBackup(m_path, m_original, newText,
+                                           {"since it was opened", "reload it and make the edit again"},
+                                           backupTime.value_or(std::string()));
+    if (!backup)
+        return backup.error();
     m_original = newText;
     m_loaded = m_doc;
-    saved.backup = std::move(backup);
+    saved.backup = std::move(*backup);
     return saved;
 }
 
