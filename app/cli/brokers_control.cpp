@@ -16,8 +16,6 @@
 namespace spillway::app {
 using namespace spillway::core;
 
-namespace {
-
 void ensureEventLoop()
 {
     if (QCoreApplication::instance())
@@ -28,15 +26,7 @@ void ensureEventLoop()
     static QCoreApplication app(argc, argv);
 }
 
-bool settled(BrokerState s)
-{
-    return s == BrokerState::Running || s == BrokerState::Stopped || s == BrokerState::Crashed ||
-           s == BrokerState::External;
-}
-
-/// Runs the event loop until `done()` or `limit` passes.
-template <class Done>
-void runUntil(BrokerSupervisor &supervisor, Done done, std::chrono::milliseconds limit)
+void runUntil(BrokerSupervisor &supervisor, const std::function<bool()> &done, std::chrono::milliseconds limit)
 {
     if (done())
         return;
@@ -50,6 +40,14 @@ void runUntil(BrokerSupervisor &supervisor, Done done, std::chrono::milliseconds
     });
     guard.start(static_cast<int>(limit.count()));
     loop.exec();
+}
+
+namespace {
+
+bool settled(BrokerState s)
+{
+    return s == BrokerState::Running || s == BrokerState::Stopped || s == BrokerState::Crashed ||
+           s == BrokerState::External;
 }
 
 void waitForHealth(BrokerSupervisor &supervisor, const SupervisorOptions &options)

@@ -6,6 +6,7 @@
 #include "core/services/broker_supervisor.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,13 @@ struct ControlOptions {
 
 int runBrokerControl(const std::string &verb, const core::BrokerRegistry &registry, const core::BrokerEntry &entry,
                      const ControlOptions &options);
+
+/// A QCoreApplication for the supervisor's signals and timers, made once
+/// when the process has none (spillway-cli is not a Qt application otherwise).
+void ensureEventLoop();
+/// Runs the event loop until `done()` holds (checked at start and at each
+/// status change of `supervisor`) or `limit` passes.
+void runUntil(core::BrokerSupervisor &supervisor, const std::function<bool()> &done, std::chrono::milliseconds limit);
 
 /// The state of a broker without waiting for a health probe (for `list`).
 core::BrokerStatus observeBroker(const core::BrokerRegistry &registry, const core::BrokerEntry &entry);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/swap_broker_control.h"
 
+#include "app/cli/brokers_control.h"
 #include "app/cli/cli_command.h"
 #include "core/admin/admin_client.h"
 #include "core/lab/lab_layout.h"
@@ -8,10 +9,6 @@
 #include "core/services/app_paths.h"
 #include "core/services/broker_registry.h"
 #include "core/services/broker_supervisor.h"
-
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -125,34 +122,6 @@ private:
     int m_broker;
     std::unique_ptr<lab::LabSession> m_session;
 };
-
-void ensureEventLoop()
-{
-    if (QCoreApplication::instance())
-        return;
-    static char name[] = "spillway-cli";
-    static char *argv[] = {name, nullptr};
-    static int argc = 1;
-    static QCoreApplication app(argc, argv);
-}
-
-/// Runs the event loop until `done()` or `limit` passes.
-template <class Done>
-void runUntil(BrokerSupervisor &supervisor, Done done, std::chrono::milliseconds limit)
-{
-    if (done())
-        return;
-    QEventLoop loop;
-    QTimer guard;
-    guard.setSingleShot(true);
-    QObject::connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    QObject::connect(&supervisor, &BrokerSupervisor::statusChanged, &loop, [&] {
-        if (done())
-            loop.quit();
-    });
-    guard.start(static_cast<int>(limit.count()));
-    loop.exec();
-}
 
 class RegistryBrokerControl final : public BrokerControl {
 public:
